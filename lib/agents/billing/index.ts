@@ -1,0 +1,15 @@
+import { type Agent, defineAgent } from '../../core/agent.ts';
+import { billingPrompt } from './prompt.ts';
+import { type BillingDeps, createBillingTools } from './tools.ts';
+
+export type { BillingDeps } from './tools.ts';
+
+/** The example agent: looks up customers, creates payment links once a person approves. */
+export const createBillingAgent = (deps: BillingDeps): Agent =>
+  defineAgent({
+    name: 'billing',
+    description: 'Creates payment links for customers, with a person approving each one.',
+    prompt: billingPrompt,
+    tools: createBillingTools(deps),
+    limits: { maxSteps: 20, maxConsecutiveErrors: 3, budgetUsd: 0.5 },
+  });

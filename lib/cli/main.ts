@@ -1,0 +1,122 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { buildModelRequest } from '../core/request.ts';
+import { readCliConfig } from './config.ts';
+import type { ApproveMode } from './humans.ts';
+import { type CliIo, EXIT, UsageError } from './io.ts';
+import { runCommand } from './run-command.ts';
+import { agentNamed, createRuntime } from './runtime.ts';
+
+export const HELP = `threadline: production LLM agents, the 12-Factor way
+
+Usage:
+  threadline run "<message>" [--agent billing] [--model <setting>] [--approve ask|all|none]
+                             [--answer <text>]... [--json]
+      Start a thread with one message and run it to its end, printing each event.
+      --approve ask   asks at the terminal (the default; without a terminal it approves all)
+      --approve all   approves every request; --approve none rejects each with feedback
+      --answer        answers the agent's questions, in order, when there is no terminal
+      --json          prints each event as one line of JSON
+  threadline prompt "<message>" [--agent billing]
+      Print the exact model request (system prompt, rendered thread, tool schemas) for a
+      thread holding that message: 100% of what the model sees.
+  threadline demo
+      Run the example agent's demo thread: "create a $750 sponsorship link for Terri".
+  threadline help
+
+Model (--model or THREADLINE_MODEL):
+  demo                          the offline demo model (the default)
+  bedrock:<model-id>            Amazon Bedrock Converse, e.g. bedrock:anthropic.claude-3-5-haiku-20241022-v1:0
+  openai:<base-url>#<model>     any OpenAI-compatible endpoint, e.g. openai:http://localhost:11434/v1#llama3.1
+                                (OPENAI_API_KEY is sent as a bearer token when set)
+
+Data lives under THREADLINE_HOME (default .threadline/).
+Exit codes: 0 done, 1 error, 2 usage, 3 needs a human answer, 4 escalated, 5 failed or cancelled.
+`;
+
+export const DEMO_MESSAGE = 'create a $750 sponsorship link for Terri';
+
+const OPTIONS = {
+  agent: { type: 'string', default: 'billing' },
+  model: { type: 'string' },
+  approve: { type: 'string', default: 'ask' },
+  answer: { type: 'string', multiple: true },
+  json: { type: 'boolean', default: false },
+  store: { type: 'string', default: 'memory' },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsConfig['options'];
+
+const parseWith = (argv: readonly string[]) =>
+  parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
+
+/** The CLI, callable in-process. Returns the exit code. */
+export const main = async (argv: readonly string[], io: CliIo): Promise<number> => {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`threadline: ${error.message}\nRun "threadline help" for usage.\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`threadline: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.error;
+  }
+};
+
+const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => {
+  let parsed: ReturnType<typeof parseWith>;
+  try {
+    parsed = parseWith(argv);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    io.stdout.write(HELP);
+    return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
+  }
+  const approve = parseApprove(values.approve);
+  const store = values.store === 'dynamo' ? 'dynamo' : values.store === 'memory' ? 'memory' : undefined;
+  if (!store) throw new UsageError(`--store must be memory or dynamo, not "${values.store}"`);
+  const config = readCliConfig(io.env, io.cwd);
+  const runtime = await createRuntime(config, { model: values.model, store });
+  try {
+    const agent = agentNamed(runtime, values.agent);
+    switch (command) {
+      case 'run':
+      case 'demo': {
+        const message = command === 'demo' ? DEMO_MESSAGE : rest.join(' ').trim();
+        if (!message)
+          throw new UsageError(
+            'run needs a message, e.g. threadline run "create a $750 sponsorship link for Terri"',
+          );
+        return await runCommand(
+          runtime,
+          { message, agent, approve, answers: values.answer ?? [], json: values.json },
+          io,
+        );
+      }
+      case 'prompt': {
+        const message = rest.join(' ').trim();
+        if (!message) throw new UsageError('prompt needs a message');
+        const event = { id: 'ev', at: runtime.clock.now(), type: 'user-message' as const };
+        const request = buildModelRequest(
+          [{ ...event, seq: 1, data: { text: message, channel: 'cli' as const, untrusted: false } }],
+          agent,
+          runtime.clock.now(),
+        );
+        io.stdout.write(`${JSON.stringify(request, null, 2)}\n`);
+        return EXIT.ok;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } finally {
+    await runtime.close();
+  }
+};
+
+const parseApprove = (value: string): ApproveMode => {
+  if (value === 'ask' || value === 'all' || value === 'none') return value;
+  throw new UsageError(`--approve must be ask, all or none, not "${value}"`);
+};

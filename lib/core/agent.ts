@@ -1,0 +1,51 @@
+import type { Price } from './pricing.ts';
+import type { Tool } from './tools.ts';
+
+/** What an agent's prompt function is given. Everything else it needs, it owns (factor 2). */
+export interface PromptInput {
+  agent: string;
+  now: string;
+  tools: readonly string[];
+}
+
+export interface AgentLimits {
+  /** Model steps per turn before the thread escalates (factor 10). */
+  maxSteps: number;
+  /** Tool errors in a row before the thread escalates (factor 9). */
+  maxConsecutiveErrors: number;
+  /** Estimated model spend per thread, US$, before the thread escalates. */
+  budgetUsd: number;
+  /** Estimated tokens the rendered thread may take; past it, old resolved detail is elided. */
+  contextTokens: number;
+}
+
+export const DEFAULT_LIMITS: AgentLimits = {
+  maxSteps: 20,
+  maxConsecutiveErrors: 3,
+  budgetUsd: 1,
+  contextTokens: 8_000,
+};
+
+export interface Agent {
+  name: string;
+  description: string;
+  prompt: (input: PromptInput) => string;
+  tools: readonly Tool[];
+  limits: AgentLimits;
+  /** Overrides of the shared price table, for models the team pays a different rate for. */
+  prices?: Readonly<Record<string, Price>>;
+}
+
+export interface AgentDefinition extends Omit<Agent, 'limits'> {
+  limits?: Partial<AgentLimits>;
+}
+
+/** Declares an agent: a prompt function, the tools it may call and the limits it runs under. */
+export const defineAgent = (definition: AgentDefinition): Agent => {
+  const names = new Set<string>();
+  for (const tool of definition.tools) {
+    if (names.has(tool.name)) throw new Error(`agent ${definition.name} declares tool ${tool.name} twice`);
+    names.add(tool.name);
+  }
+  return { ...definition, limits: { ...DEFAULT_LIMITS, ...definition.limits } };
+};

@@ -1,0 +1,81 @@
+import type { Agent } from './agent.ts';
+import { answerQuestion, type DecisionInput, decideApproval } from './decide.ts';
+import type { Event, Thread } from './events.ts';
+import { nextOf } from './next.ts';
+import type { Clock, Ids, Model, ThreadStore } from './ports.ts';
+import { runTool } from './run-tool.ts';
+import { step } from './step.ts';
+import {
+  deriveThreadState,
+  type PendingApproval,
+  type PendingQuestion,
+  type ThreadState,
+} from './thread-state.ts';
+
+/** The people a thread can reach while it runs in one process (the CLI, tests, the bench). */
+export interface Humans {
+  /** `problem` says why the previous answer to this approval was refused, if it was. */
+  decide(approval: PendingApproval, thread: Thread, problem?: string): Promise<DecisionInput>;
+  answer(question: PendingQuestion, thread: Thread): Promise<string>;
+}
+
+export interface DriveDeps {
+  store: ThreadStore;
+  model: Model;
+  clock: Clock;
+  ids: Ids;
+  humans: Humans;
+  /** Called with each batch of events as it is stored. */
+  onEvents?: (events: readonly Event[]) => void;
+}
+
+/**
+ * Runs a thread in-process until it ends or needs someone it cannot reach: the same loop the
+ * state machine runs on AWS, with the store as the only state between steps.
+ */
+export const driveThread = async (threadId: string, agent: Agent, deps: DriveDeps): Promise<ThreadState> => {
+  const append = async (events: Parameters<ThreadStore['append']>[1]): Promise<void> => {
+    if (events.length === 0) return;
+    const stored = await deps.store.append(threadId, events);
+    deps.onEvents?.(stored);
+  };
+  let problem: string | undefined;
+  for (;;) {
+    const thread = await deps.store.load(threadId);
+    const state = deriveThreadState(thread.events);
+    if (['done', 'failed', 'cancelled', 'paused', 'escalated'].includes(state.status)) return state;
+    const next = nextOf(state);
+    if (!next) {
+      const result = await step(thread, agent, deps);
+      await append(result.events);
+      continue;
+    }
+    switch (next.kind) {
+      case 'tool':
+        await append(await runTool(thread, agent, next.callId, deps));
+        break;
+      case 'approval': {
+        const pending = state.pendingApproval!;
+        const outcome = decideApproval(
+          thread,
+          agent,
+          next.approvalId,
+          await deps.humans.decide(pending, thread, problem),
+          deps,
+        );
+        problem = outcome.ok ? undefined : outcome.reason;
+        if (outcome.ok) await append(outcome.events);
+        break;
+      }
+      case 'human': {
+        const text = await deps.humans.answer(state.pendingQuestion!, thread);
+        const outcome = answerQuestion(thread, next.requestId, { text }, deps);
+        if (outcome.ok) await append(outcome.events);
+        break;
+      }
+      case 'done':
+      case 'escalate':
+        return state;
+    }
+  }
+};

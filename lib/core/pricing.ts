@@ -1,0 +1,50 @@
+import type { Usage } from './events.ts';
+
+/** US$ per million tokens. */
+export interface Price {
+  input: number;
+  output: number;
+}
+
+/**
+ * Public list prices (on-demand, US regions, checked 2026-11) keyed by model id. A Bedrock
+ * cross-region inference profile (`us.`, `eu.`, `global.` …) prices as its base model.
+ */
+export const PRICES: Readonly<Record<string, Price>> = {
+  demo: { input: 0, output: 0 },
+  scripted: { input: 0, output: 0 },
+  'anthropic.claude-3-haiku-20240307-v1:0': { input: 0.25, output: 1.25 },
+  'anthropic.claude-3-5-haiku-20241022-v1:0': { input: 0.8, output: 4 },
+  'anthropic.claude-haiku-4-5-20251001-v1:0': { input: 1, output: 5 },
+  'anthropic.claude-3-5-sonnet-20241022-v2:0': { input: 3, output: 15 },
+  'anthropic.claude-3-7-sonnet-20250219-v1:0': { input: 3, output: 15 },
+  'anthropic.claude-sonnet-4-20250514-v1:0': { input: 3, output: 15 },
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': { input: 3, output: 15 },
+  'amazon.nova-micro-v1:0': { input: 0.035, output: 0.14 },
+  'amazon.nova-lite-v1:0': { input: 0.06, output: 0.24 },
+  'amazon.nova-pro-v1:0': { input: 0.8, output: 3.2 },
+  'gpt-4o': { input: 2.5, output: 10 },
+  'gpt-4o-mini': { input: 0.15, output: 0.6 },
+  'gpt-4.1': { input: 2, output: 8 },
+  'gpt-4.1-mini': { input: 0.4, output: 1.6 },
+  'gpt-4.1-nano': { input: 0.1, output: 0.4 },
+};
+
+const INFERENCE_PROFILE = /^(us|eu|apac|au|ca|jp|us-gov|global)\./;
+
+/** The list price of a model, or undefined when the table does not know it (self-hosted, say). */
+export const priceOf = (
+  modelId: string,
+  table: Readonly<Record<string, Price>> = PRICES,
+): Price | undefined => table[modelId] ?? table[modelId.replace(INFERENCE_PROFILE, '')];
+
+/** Estimated US$ for one model call; 0 for a model with no known price. */
+export const estimateCostUsd = (
+  modelId: string,
+  usage: Usage,
+  table?: Readonly<Record<string, Price>>,
+): number => {
+  const price = priceOf(modelId, table);
+  if (!price) return 0;
+  return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
+};

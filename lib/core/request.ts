@@ -1,0 +1,45 @@
+import type { Agent } from './agent.ts';
+import { renderContext } from './context.ts';
+import type { Event, NewEvent } from './events.ts';
+import type { ModelRequest, ToolSpec } from './ports.ts';
+import { DONE_FOR_NOW, REQUEST_HUMAN_INPUT } from './thread-state.ts';
+import { DoneArgs, HumanInputArgs, toModelSchema } from './tools.ts';
+
+const INTENTS: readonly ToolSpec[] = [
+  {
+    name: REQUEST_HUMAN_INPUT,
+    description: 'Ask a person a question when you cannot go on without their answer.',
+    inputSchema: toModelSchema(HumanInputArgs),
+  },
+  {
+    name: DONE_FOR_NOW,
+    description: 'End the turn with a message for the person who asked.',
+    inputSchema: toModelSchema(DoneArgs),
+  },
+];
+
+const specsByAgent = new WeakMap<Agent, ToolSpec[]>();
+
+/** The agent's tools and the built-in intents, as the model sees them. Built once per agent. */
+export const toolSpecsOf = (agent: Agent): ToolSpec[] => {
+  let specs = specsByAgent.get(agent);
+  if (!specs) {
+    specs = [...agent.tools.map((tool) => tool.spec), ...INTENTS];
+    specsByAgent.set(agent, specs);
+  }
+  return specs;
+};
+
+/** Exactly what the model is sent for the next step: nothing is added on the way (factor 2). */
+export const buildModelRequest = (
+  events: readonly (Event | NewEvent)[],
+  agent: Agent,
+  now: string,
+): ModelRequest => {
+  const tools = toolSpecsOf(agent);
+  return {
+    system: agent.prompt({ agent: agent.name, now, tools: tools.map((tool) => tool.name) }),
+    context: renderContext(events, { budgetTokens: agent.limits.contextTokens }),
+    tools,
+  };
+};

@@ -1,0 +1,65 @@
+import type { Agent } from './agent.ts';
+import { ThreadStateError } from './errors.ts';
+import type { NewEvent, Thread } from './events.ts';
+import { hashArgs } from './hash.ts';
+import type { Clock, Ids } from './ports.ts';
+import { deriveThreadState } from './thread-state.ts';
+
+export interface RunToolDeps {
+  clock: Clock;
+  ids: Ids;
+}
+
+/**
+ * Runs the thread's pending tool call and returns its `tool-result` or `tool-error`. The
+ * result's key is the call id, so a retried run appends nothing twice; tools receive the call
+ * id too, to make their own side effects idempotent.
+ *
+ * A tool that needs approval runs only if the thread holds an approval for exactly these
+ * arguments: the state machine routes through approval, and this check makes sure of it.
+ */
+export const runTool = async (
+  thread: Thread,
+  agent: Agent,
+  callId: string,
+  deps: RunToolDeps,
+): Promise<NewEvent[]> => {
+  const state = deriveThreadState(thread.events);
+  const call = state.pendingCall;
+  if (!call || call.callId !== callId) {
+    throw new ThreadStateError(thread.id, `no pending tool call ${callId}`);
+  }
+  const base = { id: deps.ids.next('ev'), at: deps.clock.now(), key: `result:${callId}` };
+  const tool = agent.tools.find((candidate) => candidate.name === call.tool);
+  if (!tool) {
+    return [
+      {
+        ...base,
+        type: 'tool-error',
+        data: { callId, tool: call.tool, message: `unknown tool "${call.tool}"` },
+      },
+    ];
+  }
+  if (tool.needsApproval && !isApproved(thread, callId, hashArgs(call.args))) {
+    const message = 'not approved: this tool runs only after a person approves these exact arguments';
+    return [{ ...base, type: 'tool-error', data: { callId, tool: tool.name, message } }];
+  }
+  const outcome = await tool.run(call.args, { threadId: thread.id, callId });
+  return outcome.ok
+    ? [{ ...base, type: 'tool-result', data: { callId, tool: tool.name, result: outcome.result } }]
+    : [{ ...base, type: 'tool-error', data: { callId, tool: tool.name, message: outcome.message } }];
+};
+
+/** True when a person approved this call with exactly these arguments (as asked, or as edited). */
+const isApproved = (thread: Thread, callId: string, argsHash: string): boolean => {
+  const requests = new Map<string, string>();
+  for (const event of thread.events) {
+    if (event.type === 'approval-request' && event.data.callId === callId) {
+      requests.set(event.data.approvalId, event.data.argsHash);
+    }
+    if (event.type !== 'approval-decision' || !requests.has(event.data.approvalId)) continue;
+    if (event.data.decision === 'approve' && requests.get(event.data.approvalId) === argsHash) return true;
+    if (event.data.decision === 'edit' && hashArgs(event.data.args) === argsHash) return true;
+  }
+  return false;
+};

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { JsonObject, JsonValue } from './json.ts';
+import { JsonObjectSchema } from './json.ts';
+import type { ToolSpec } from './ports.ts';
+
+/** What a tool's `execute` is told about the call it serves. */
+export interface ToolContext {
+  threadId: string;
+  callId: string;
+}
+
+export interface ToolDefinition<Input extends z.ZodObject> {
+  /** Letters, digits, `_` and `-`, at most 64: the rule every model provider shares. */
+  name: string;
+  description: string;
+  input: Input;
+  /** A side effect a person must approve before it runs. Reachable only through an approval. */
+  needsApproval?: boolean;
+  execute: (args: z.output<Input>, context: ToolContext) => Promise<JsonValue> | JsonValue;
+}
+
+export type ToolOutcome = { ok: true; result: JsonValue } | { ok: false; message: string };
+
+/** A tool with its types erased, so that an agent can hold a list of different tools. */
+export interface Tool {
+  readonly name: string;
+  readonly description: string;
+  readonly needsApproval: boolean;
+  readonly spec: ToolSpec;
+  /** Checks the arguments against the tool's schema; the message is written for the model. */
+  validate(args: unknown): { ok: true; args: JsonObject } | { ok: false; message: string };
+  /** Validates, then executes. A thrown error becomes a one-line message, never a stack trace. */
+  run(args: unknown, context: ToolContext): Promise<ToolOutcome>;
+}
+
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * Declares a tool (factor 4). The model sees its name, description and the JSON Schema that
+ * zod derives from `input`; deterministic code validates and executes the call.
+ */
+export const defineTool = <Input extends z.ZodObject>(definition: ToolDefinition<Input>): Tool => {
+  if (!TOOL_NAME.test(definition.name)) {
+    throw new Error(`tool name "${definition.name}" must match ${TOOL_NAME.source}`);
+  }
+  const spec: ToolSpec = {
+    name: definition.name,
+    description: definition.description,
+    inputSchema: toModelSchema(definition.input),
+  };
+  const validate: Tool['validate'] = (args) => {
+    const parsed = definition.input.safeParse(args);
+    if (!parsed.success) return { ok: false, message: `invalid arguments: ${describeIssues(parsed.error)}` };
+    const json = JsonObjectSchema.safeParse(parsed.data);
+    if (!json.success) return { ok: false, message: 'invalid arguments: not a JSON object' };
+    return { ok: true, args: json.data };
+  };
+  return {
+    name: definition.name,
+    description: definition.description,
+    needsApproval: definition.needsApproval ?? false,
+    spec,
+    validate,
+    run: async (args, context) => {
+      const parsed = definition.input.safeParse(args);
+      if (!parsed.success)
+        return { ok: false, message: `invalid arguments: ${describeIssues(parsed.error)}` };
+      try {
+        return { ok: true, result: await definition.execute(parsed.data, context) };
+      } catch (error) {
+        return { ok: false, message: oneLine(error instanceof Error ? error.message : String(error)) };
+      }
+    },
+  };
+};
+
+/** zod's JSON Schema without the parts a model does not need: fewer tokens, same meaning. */
+export const toModelSchema = (schema: z.ZodType): JsonObject => {
+  const json = JsonObjectSchema.parse(z.toJSONSchema(schema, { unrepresentable: 'any' }));
+  const { $schema: _dialect, ...rest } = json;
+  return stripDefaults(rest);
+};
+
+const stripDefaults = (schema: JsonObject): JsonObject => {
+  const result: JsonObject = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'maximum' && value === Number.MAX_SAFE_INTEGER) continue;
+    if (key === 'minimum' && value === Number.MIN_SAFE_INTEGER) continue;
+    if (key === 'pattern' && typeof schema.format === 'string') continue;
+    result[key] = isObject(value)
+      ? stripDefaults(value)
+      : Array.isArray(value)
+        ? value.map(stripNested)
+        : value;
+  }
+  return result;
+};
+
+const stripNested = (value: JsonValue): JsonValue => (isObject(value) ? stripDefaults(value) : value);
+
+const isObject = (value: JsonValue | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** zod issues as one line: `amount: expected number, received string; name: required`. */
+export const describeIssues = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 4)
+    .map((issue) => {
+      const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      return `${where}${issue.message.replace(/^Invalid input: /, '')}`;
+    })
+    .join('; ');
+
+/** An error as the model should read it: one line, no stack, at most 300 characters. */
+export const oneLine = (message: string): string => {
+  const line = message.split('\n').find((part) => part.trim().length > 0) ?? 'failed';
+  const trimmed = line.trim();
+  return trimmed.length > 300 ? `${trimmed.slice(0, 297)}...` : trimmed;
+};
+
+export const HumanInputArgs = z.object({
+  question: z.string().min(1).describe('One clear question for a person. They see only this text.'),
+});
+export const DoneArgs = z.object({
+  message: z.string().min(1).describe('What was done, for the person who asked.'),
+});
