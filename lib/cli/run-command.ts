@@ -42,7 +42,8 @@ export const runCommand = async (runtime: Runtime, options: RunOptions, io: CliI
   );
   const mode = options.approve === 'ask' && !io.isTty ? 'all' : options.approve;
   if (options.approve === 'ask' && !io.isTty) io.stderr.write('no terminal: approving with --approve all\n');
-  const humans = mode === 'ask' ? terminalHumans(io.stdin, io.stdout) : flagHumans(mode, options.answers);
+  const terminal = mode === 'ask' ? terminalHumans(io.stdin, io.stdout) : undefined;
+  const humans = terminal ?? flagHumans(mode === 'ask' ? 'all' : mode, options.answers);
   let state: ThreadState;
   try {
     state = await driveThread(threadId, options.agent, { store, model, clock, ids, humans, onEvents: print });
@@ -53,7 +54,7 @@ export const runCommand = async (runtime: Runtime, options: RunOptions, io: CliI
     }
     throw error;
   } finally {
-    if ('close' in humans) humans.close();
+    terminal?.close();
   }
   return reportEnd(threadId, state, io, options.json);
 };

@@ -26,11 +26,22 @@ export const DEFAULT_LIMITS: AgentLimits = {
   contextTokens: 8_000,
 };
 
+/**
+ * A sub-task this agent may hand to another agent (factor 10). The model sees it as a tool
+ * taking `{ task }`; the child runs as its own thread and its final message is the result.
+ */
+export interface ChildAgent {
+  tool: string;
+  agent: string;
+  description: string;
+}
+
 export interface Agent {
   name: string;
   description: string;
   prompt: (input: PromptInput) => string;
   tools: readonly Tool[];
+  children?: readonly ChildAgent[];
   limits: AgentLimits;
   /** Overrides of the shared price table, for models the team pays a different rate for. */
   prices?: Readonly<Record<string, Price>>;
@@ -43,9 +54,13 @@ export interface AgentDefinition extends Omit<Agent, 'limits'> {
 /** Declares an agent: a prompt function, the tools it may call and the limits it runs under. */
 export const defineAgent = (definition: AgentDefinition): Agent => {
   const names = new Set<string>();
-  for (const tool of definition.tools) {
-    if (names.has(tool.name)) throw new Error(`agent ${definition.name} declares tool ${tool.name} twice`);
-    names.add(tool.name);
+  const toolNames = [
+    ...definition.tools.map((tool) => tool.name),
+    ...(definition.children ?? []).map((child) => child.tool),
+  ];
+  for (const name of toolNames) {
+    if (names.has(name)) throw new Error(`agent ${definition.name} declares tool ${name} twice`);
+    names.add(name);
   }
   return { ...definition, limits: { ...DEFAULT_LIMITS, ...definition.limits } };
 };

@@ -40,7 +40,7 @@ const toBlocks = (events: readonly (Event | NewEvent)[]): Block[] => {
   const firstMessage = events.find((event) => event.type === 'user-message');
   const blocks: Block[] = [];
   for (const event of events) {
-    const block = renderEvent(event, resolved);
+    const block = renderEvent(event, resolved, pendingCallId);
     if (!block) continue;
     const isPendingApproval =
       (event.type === 'model-step' && event.id === pendingCallId) ||
@@ -74,20 +74,31 @@ const tag = (name: string, body: string, attributes = ''): string =>
     ? `<${name}${attributes}>\n${body}\n</${name}>`
     : `<${name}${attributes}>${body}</${name}>`;
 
-/** Untrusted text is fenced as data; a closing fence inside it cannot end the fence early. */
-const fence = (text: string): string => `<data untrusted>\n${text.replaceAll('</', '<\\/')}\n</data>`;
+/**
+ * Text from outside (messages, arguments, results) can never close a tag early: `</` inside it
+ * is written `<\/`. Untrusted text is also fenced and labelled as data.
+ */
+const escapeTags = (text: string): string => text.replaceAll('</', '<\\/');
+const fence = (text: string): string => `<data untrusted>\n${escapeTags(text)}\n</data>`;
 
+/** Attribute values are JSON strings with `<` and `>` spelled as escapes: no markup survives. */
 const attribute = (name: string, value: string | undefined): string =>
-  value === undefined ? '' : ` ${name}=${JSON.stringify(value)}`;
+  value === undefined
+    ? ''
+    : ` ${name}=${JSON.stringify(value).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e')}`;
 
-const renderEvent = (event: Event | NewEvent, resolved: Set<string>): Omit<Block, 'keep'> | undefined => {
+const renderEvent = (
+  event: Event | NewEvent,
+  resolved: Set<string>,
+  pendingCallId: string | undefined,
+): Omit<Block, 'keep'> | undefined => {
   switch (event.type) {
     case 'user-message': {
       const { text, untrusted, channel, from, subject } = event.data;
       const attributes = untrusted
         ? `${attribute('via', channel)}${attribute('from', from)}${attribute('subject', subject)}`
         : '';
-      return { text: tag('user', untrusted ? fence(text) : text, attributes) };
+      return { text: tag('user', untrusted ? fence(text) : escapeTags(text), attributes) };
     }
     case 'model-step': {
       if (resolved.has(event.id)) return undefined;
@@ -100,15 +111,16 @@ const renderEvent = (event: Event | NewEvent, resolved: Set<string>): Omit<Block
     }
     case 'tool-error':
       if (resolved.has(event.data.callId ?? '')) return undefined;
-      return { text: tag('error', event.data.message) };
+      return { text: tag('error', escapeTags(event.data.message)) };
     case 'approval-request':
-      return { text: '<approval status="pending"/>' };
+      // Once decided, the decision says what happened; only a pending request is shown.
+      return event.data.callId === pendingCallId ? { text: '<approval status="pending"/>' } : undefined;
     case 'approval-decision':
       switch (event.data.decision) {
         case 'approve':
           return { text: '<approval status="approved"/>' };
         case 'reject':
-          return { text: tag('approval', `rejected\nfeedback: ${event.data.feedback}`) };
+          return { text: tag('approval', `rejected\nfeedback: ${escapeTags(event.data.feedback)}`) };
         case 'edit':
           return { text: tag('approval', `approved with edited arguments\n${renderYaml(event.data.args)}`) };
         case 'expired':
@@ -117,14 +129,22 @@ const renderEvent = (event: Event | NewEvent, resolved: Set<string>): Omit<Block
       return undefined;
     case 'human-input-response': {
       const { text, untrusted, from } = event.data;
-      return { text: tag('human', untrusted ? fence(text) : text, untrusted ? attribute('from', from) : '') };
+      return {
+        text: tag(
+          'human',
+          untrusted ? fence(text) : escapeTags(text),
+          untrusted ? attribute('from', from) : '',
+        ),
+      };
     }
     case 'escalation':
-      return { text: tag('escalation', event.data.detail, attribute('reason', event.data.reason)) };
+      return {
+        text: tag('escalation', escapeTags(event.data.detail), attribute('reason', event.data.reason)),
+      };
     case 'failure':
-      return { text: tag('failure', event.data.error) };
+      return { text: tag('failure', escapeTags(event.data.error)) };
     case 'child-thread-done': {
-      const body = `${event.data.outcome}: ${event.data.message}`;
+      const body = `${event.data.outcome}: ${escapeTags(event.data.message)}`;
       return { text: tag('result', body), short: tag('result', `${event.data.outcome} (elided)`) };
     }
     // These say nothing the model needs: the call that caused them is already rendered.
@@ -138,7 +158,8 @@ const renderEvent = (event: Event | NewEvent, resolved: Set<string>): Omit<Block
   }
 };
 
-const renderBody = (value: JsonValue): string => (typeof value === 'string' ? value : renderYaml(value));
+const renderBody = (value: JsonValue): string =>
+  escapeTags(typeof value === 'string' ? value : renderYaml(value));
 
 const fitBudget = (blocks: Block[], budgetTokens: number): void => {
   let total = blocks.reduce((sum, block) => sum + estimateTokens(block.text) + 1, 0);

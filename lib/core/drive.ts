@@ -1,7 +1,8 @@
 import type { Agent } from './agent.ts';
+import { childTaskMessage, finalMessageOf, outcomeOf } from './child.ts';
 import { answerQuestion, type DecisionInput, decideApproval } from './decide.ts';
-import type { Event, Thread } from './events.ts';
-import { nextOf } from './next.ts';
+import type { Event, NewEvent, Thread } from './events.ts';
+import { type Next, nextOf } from './next.ts';
 import type { Clock, Ids, Model, ThreadStore } from './ports.ts';
 import { runTool } from './run-tool.ts';
 import { step } from './step.ts';
@@ -25,6 +26,8 @@ export interface DriveDeps {
   clock: Clock;
   ids: Ids;
   humans: Humans;
+  /** The agents a child task can be handed to, by name. */
+  agents?: ReadonlyMap<string, Agent>;
   /** Called with each batch of events as it is stored. */
   onEvents?: (events: readonly Event[]) => void;
 }
@@ -73,9 +76,43 @@ export const driveThread = async (threadId: string, agent: Agent, deps: DriveDep
         if (outcome.ok) await append(outcome.events);
         break;
       }
+      case 'child':
+        await append([await runChild(thread, next, deps)]);
+        break;
       case 'done':
       case 'escalate':
         return state;
     }
   }
+};
+
+/** Runs a child thread to its end in this process; its outcome becomes the parent's result. */
+const runChild = async (
+  parent: Thread,
+  next: Extract<Next, { kind: 'child' }>,
+  deps: DriveDeps,
+): Promise<NewEvent> => {
+  const { callId, childThreadId, agent: agentName } = next;
+  const started = parent.events.find(
+    (event) => event.type === 'child-thread-started' && event.data.callId === callId,
+  );
+  const task = started?.type === 'child-thread-started' ? started.data.task : '';
+  const childAgent = deps.agents?.get(agentName);
+  let outcome: ThreadState['status'] | 'unknown-agent' = 'unknown-agent';
+  let message = `no agent is named ${agentName}`;
+  if (childAgent) {
+    await deps.store.create({ threadId: childThreadId, agent: agentName, at: deps.clock.now() });
+    await deps.store.append(childThreadId, [childTaskMessage(parent.id, task, deps)]);
+    const state = await driveThread(childThreadId, childAgent, { ...deps, onEvents: undefined });
+    outcome = state.status;
+    const child = await deps.store.load(childThreadId);
+    message = finalMessageOf(child) ?? `the child thread ended ${state.status}`;
+  }
+  return {
+    id: deps.ids.next('ev'),
+    at: deps.clock.now(),
+    key: `child:${callId}`,
+    type: 'child-thread-done',
+    data: { callId, childThreadId, outcome: outcomeOf(outcome), message },
+  };
 };

@@ -10,6 +10,7 @@ export const NextSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tool'), tool: z.string(), callId: z.string() }),
   z.object({ kind: z.literal('approval'), tool: z.string(), callId: z.string(), approvalId: z.string() }),
   z.object({ kind: z.literal('human'), requestId: z.string() }),
+  z.object({ kind: z.literal('child'), callId: z.string(), childThreadId: z.string(), agent: z.string() }),
   z.object({ kind: z.literal('done') }),
   z.object({ kind: z.literal('escalate'), reason: EscalationReasonSchema }),
 ]);
@@ -29,6 +30,10 @@ export const nextOf = (state: ThreadState): Next | undefined => {
     return { kind: 'approval', tool, callId, approvalId };
   }
   if (state.pendingQuestion) return { kind: 'human', requestId: state.pendingQuestion.requestId };
+  if (state.pendingChild) {
+    const { callId, childThreadId, agent } = state.pendingChild;
+    return { kind: 'child', callId, childThreadId, agent };
+  }
   if (state.pendingCall)
     return { kind: 'tool', tool: state.pendingCall.tool, callId: state.pendingCall.callId };
   return undefined;

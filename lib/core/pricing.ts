@@ -32,19 +32,22 @@ export const PRICES: Readonly<Record<string, Price>> = {
 
 const INFERENCE_PROFILE = /^(us|eu|apac|au|ca|jp|us-gov|global)\./;
 
-/** The list price of a model, or undefined when the table does not know it (self-hosted, say). */
-export const priceOf = (
-  modelId: string,
-  table: Readonly<Record<string, Price>> = PRICES,
-): Price | undefined => table[modelId] ?? table[modelId.replace(INFERENCE_PROFILE, '')];
+/**
+ * The price of a model: the agent's own override first, then the shared list; undefined when
+ * neither knows it (a self-hosted model, say).
+ */
+export const priceOf = (modelId: string, overrides?: Readonly<Record<string, Price>>): Price | undefined => {
+  const base = modelId.replace(INFERENCE_PROFILE, '');
+  return overrides?.[modelId] ?? overrides?.[base] ?? PRICES[modelId] ?? PRICES[base];
+};
 
 /** Estimated US$ for one model call; 0 for a model with no known price. */
 export const estimateCostUsd = (
   modelId: string,
   usage: Usage,
-  table?: Readonly<Record<string, Price>>,
+  overrides?: Readonly<Record<string, Price>>,
 ): number => {
-  const price = priceOf(modelId, table);
+  const price = priceOf(modelId, overrides);
   if (!price) return 0;
   return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
 };

@@ -3,7 +3,7 @@ import { renderContext } from './context.ts';
 import type { Event, NewEvent } from './events.ts';
 import type { ModelRequest, ToolSpec } from './ports.ts';
 import { DONE_FOR_NOW, REQUEST_HUMAN_INPUT } from './thread-state.ts';
-import { DoneArgs, HumanInputArgs, toModelSchema } from './tools.ts';
+import { ChildTaskArgs, DoneArgs, HumanInputArgs, toModelSchema } from './tools.ts';
 
 const INTENTS: readonly ToolSpec[] = [
   {
@@ -24,7 +24,12 @@ const specsByAgent = new WeakMap<Agent, ToolSpec[]>();
 export const toolSpecsOf = (agent: Agent): ToolSpec[] => {
   let specs = specsByAgent.get(agent);
   if (!specs) {
-    specs = [...agent.tools.map((tool) => tool.spec), ...INTENTS];
+    const children = (agent.children ?? []).map((child) => ({
+      name: child.tool,
+      description: child.description,
+      inputSchema: toModelSchema(ChildTaskArgs),
+    }));
+    specs = [...agent.tools.map((tool) => tool.spec), ...children, ...INTENTS];
     specsByAgent.set(agent, specs);
   }
   return specs;

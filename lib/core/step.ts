@@ -6,9 +6,9 @@ import { type JsonValue, parseJson } from './json.ts';
 import { type Next, nextOf } from './next.ts';
 import type { Clock, Ids, Model, ModelReply } from './ports.ts';
 import { estimateCostUsd } from './pricing.ts';
-import { buildModelRequest } from './request.ts';
+import { buildModelRequest, toolSpecsOf } from './request.ts';
 import { DONE_FOR_NOW, deriveThreadState, REQUEST_HUMAN_INPUT, type ThreadState } from './thread-state.ts';
-import { DoneArgs, describeIssues, HumanInputArgs } from './tools.ts';
+import { ChildTaskArgs, DoneArgs, describeIssues, HumanInputArgs } from './tools.ts';
 
 export interface StepDeps {
   model: Model;
@@ -36,7 +36,7 @@ export const step = async (thread: Thread, agent: Agent, deps: StepDeps): Promis
   for (;;) {
     const events = [...thread.events, ...produced];
     const state = deriveThreadState(events);
-    if (state.status === 'paused' || state.status === 'cancelled') {
+    if (state.status === 'paused' || state.status === 'cancelled' || state.status === 'failed') {
       throw new ThreadNotRunnableError(thread.id, state.status);
     }
     const ready = nextOf(state);
@@ -131,9 +131,16 @@ const interpret = (reply: ModelReply, agent: Agent, make: MakeEvent, ids: Ids): 
     ];
   }
 
+  const child = agent.children?.find((candidate) => candidate.tool === reply.tool);
+  if (child) {
+    const parsed = ChildTaskArgs.safeParse(args);
+    if (!parsed.success) return error(`invalid arguments: ${describeIssues(parsed.error)}`);
+    const data = { callId, childThreadId: ids.next('th'), agent: child.agent, task: parsed.data.task };
+    return [modelStep, make({ type: 'child-thread-started', data })];
+  }
   const tool = agent.tools.find((candidate) => candidate.name === reply.tool);
   if (!tool) {
-    const names = [...agent.tools.map((candidate) => candidate.name), REQUEST_HUMAN_INPUT, DONE_FOR_NOW];
+    const names = toolSpecsOf(agent).map((spec) => spec.name);
     return error(`unknown tool "${reply.tool}"; the tools are: ${names.join(', ')}`);
   }
   const valid = tool.validate(args);

@@ -134,8 +134,9 @@ const applyEvent = (fold: Fold, event: Event | NewEvent): void => {
       if (!pending || pending.approvalId !== event.data.approvalId) return;
       fold.pendingApproval = undefined;
       fold.phase = 'running';
-      if (event.data.decision === 'approve') fold.pendingCall = { ...pending };
-      if (event.data.decision === 'edit') fold.pendingCall = { ...pending, args: event.data.args };
+      const { callId, tool } = pending;
+      if (event.data.decision === 'approve') fold.pendingCall = { callId, tool, args: pending.args };
+      if (event.data.decision === 'edit') fold.pendingCall = { callId, tool, args: event.data.args };
       return;
     }
     case 'human-input-request':
@@ -176,7 +177,11 @@ const applyEvent = (fold: Fold, event: Event | NewEvent): void => {
       return;
     case 'child-thread-started':
       fold.pendingCall = undefined;
-      fold.pendingChild = { ...event.data };
+      fold.pendingChild = {
+        callId: event.data.callId,
+        childThreadId: event.data.childThreadId,
+        agent: event.data.agent,
+      };
       return;
     case 'child-thread-done':
       if (fold.pendingChild?.callId === event.data.callId) fold.pendingChild = undefined;

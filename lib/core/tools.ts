@@ -121,6 +121,9 @@ export const oneLine = (message: string): string => {
 export const HumanInputArgs = z.object({
   question: z.string().min(1).describe('One clear question for a person. They see only this text.'),
 });
+export const ChildTaskArgs = z.object({
+  task: z.string().min(1).describe('The sub-task, complete enough for an agent that has seen nothing else.'),
+});
 export const DoneArgs = z.object({
   message: z.string().min(1).describe('What was done, for the person who asked.'),
 });

@@ -1,6 +1,7 @@
 import type { JsonValue } from './json.ts';
 
-const SECRET_KEY = /secret|password|passwd|token|api[-_]?key|authorization|credential|private[-_]?key/i;
+// Keys that name secrets: `apiKey`, `client_secret`, `taskToken`, but not `maxTokens`.
+const SECRET_KEY = /secret|passw(or)?d|api[-_]?key|authorization|credential|private[-_]?key|token$/i;
 // A YAML plain scalar: no indicator first, and no `: ` or ` #` inside (so URLs stay unquoted).
 const PLAIN = /^[^\s\-?:,[\]{}#&*!|>'"%@`<](?:(?!: | #)[^\n])*$/;
 
