@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { ChannelSchema } from '../core/events.ts';
 
 const common = {
-  threadId: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+  /**
+   * Letters, digits, `_` and `-`. A scheduled thread's id carries the firing time Scheduler fills
+   * in (`2026-11-30T09:00:00Z`), so other characters become `-` rather than a rejected message.
+   */
+  threadId: z.preprocess(
+    (value) => (typeof value === 'string' ? value.replace(/[^\w-]/g, '-') : value),
+    z.string().min(1).max(64),
+  ),
   text: z.string().min(1).max(100_000),
   channel: ChannelSchema,
   from: z.string().max(320).optional(),

@@ -80,13 +80,23 @@ export class InMemoryThreadStore implements ThreadStore {
   async fork(threadId: string, atSeq: number, input: { threadId: string; at: string }): Promise<Thread> {
     const parentThread = this.stored(threadId);
     const lastSeq = parentThread.events.length;
-    if (!Number.isInteger(atSeq) || atSeq < 0 || atSeq > lastSeq) throw new InvalidForkPointError(threadId, atSeq, lastSeq);
+    if (!Number.isInteger(atSeq) || atSeq < 0 || atSeq > lastSeq)
+      throw new InvalidForkPointError(threadId, atSeq, lastSeq);
     if (this.threads.has(input.threadId)) throw new ThreadExistsError(input.threadId);
     const events = parentThread.events.slice(0, atSeq);
-    const byKey = new Map(events.flatMap((event) => (event.key === undefined ? [] : [[event.key, event] as const])));
+    const byKey = new Map(
+      events.flatMap((event) => (event.key === undefined ? [] : [[event.key, event] as const])),
+    );
     const parent = { threadId, atSeq };
     const agent = parentThread.agent;
-    this.threads.set(input.threadId, { id: input.threadId, agent, createdAt: input.at, parent, events, byKey });
+    this.threads.set(input.threadId, {
+      id: input.threadId,
+      agent,
+      createdAt: input.at,
+      parent,
+      events,
+      byKey,
+    });
     return { id: input.threadId, agent, events: events.slice(), parent };
   }
 
@@ -99,7 +109,13 @@ export class InMemoryThreadStore implements ThreadStore {
   private summaryOf(thread: StoredThread): ThreadSummary {
     if (thread.summary?.lastSeq !== thread.events.length) {
       const { id, agent, createdAt, parent, events } = thread;
-      thread.summary = summarizeThread({ threadId: id, agent, createdAt, events, ...(parent ? { parent } : {}) });
+      thread.summary = summarizeThread({
+        threadId: id,
+        agent,
+        createdAt,
+        events,
+        ...(parent ? { parent } : {}),
+      });
     }
     return thread.summary;
   }

@@ -1,10 +1,12 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { Agent } from '../core/agent.ts';
 import { buildModelRequest } from '../core/request.ts';
 import { readCliConfig } from './config.ts';
 import type { ApproveMode } from './humans.ts';
 import { type CliIo, EXIT, UsageError } from './io.ts';
 import { runCommand } from './run-command.ts';
 import { agentNamed, createRuntime } from './runtime.ts';
+import { forkThread, listThreads, showThread } from './thread-commands.ts';
 
 export const HELP = `threadline: production LLM agents, the 12-Factor way
 
@@ -21,6 +23,17 @@ Usage:
       thread holding that message: 100% of what the model sees.
   threadline demo
       Run the example agent's demo thread: "create a $750 sponsorship link for Terri".
+  threadline threads [--agent <name>] [--status <status>] [--json]
+      List stored threads, newest first, with status, tokens and estimated $.
+  threadline show <thread-id> [--json]
+      A thread's timeline: every event, with status, tokens and $.
+  threadline fork <thread-id> --at <seq>
+      A new thread holding the events 1..seq of another, linked to it.
+
+Stores (--store):
+  memory    threads live for one command (the default for run, prompt and demo)
+  dynamo    an embedded DynamoDB (dynalite) persisted under THREADLINE_HOME/dynamodb, so
+            threads survive restarts (the default for threads, show and fork)
   threadline help
 
 Model (--model or THREADLINE_MODEL):
@@ -36,12 +49,14 @@ Exit codes: 0 done, 1 error, 2 usage, 3 needs a human answer, 4 escalated, 5 fai
 export const DEMO_MESSAGE = 'create a $750 sponsorship link for Terri';
 
 const OPTIONS = {
-  agent: { type: 'string', default: 'billing' },
+  agent: { type: 'string' },
   model: { type: 'string' },
   approve: { type: 'string', default: 'ask' },
   answer: { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
-  store: { type: 'string', default: 'memory' },
+  store: { type: 'string' },
+  status: { type: 'string' },
+  at: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -76,12 +91,15 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
     return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
   }
   const approve = parseApprove(values.approve);
-  const store = values.store === 'dynamo' ? 'dynamo' : values.store === 'memory' ? 'memory' : undefined;
-  if (!store) throw new UsageError(`--store must be memory or dynamo, not "${values.store}"`);
+  // A run is throwaway by default; reading threads back needs the store that keeps them.
+  const store = values.store ?? (THREAD_COMMANDS.has(command) ? 'dynamo' : 'memory');
+  if (store !== 'memory' && store !== 'dynamo') {
+    throw new UsageError(`--store must be memory or dynamo, not "${values.store}"`);
+  }
   const config = readCliConfig(io.env, io.cwd);
   const runtime = await createRuntime(config, { model: values.model, store });
   try {
-    const agent = agentNamed(runtime, values.agent);
+    const agent = (): Agent => agentNamed(runtime, values.agent ?? 'billing');
     switch (command) {
       case 'run':
       case 'demo': {
@@ -92,7 +110,7 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
           );
         return await runCommand(
           runtime,
-          { message, agent, approve, answers: values.answer ?? [], json: values.json },
+          { message, agent: agent(), approve, answers: values.answer ?? [], json: values.json },
           io,
         );
       }
@@ -102,12 +120,24 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
         const event = { id: 'ev', at: runtime.clock.now(), type: 'user-message' as const };
         const request = buildModelRequest(
           [{ ...event, seq: 1, data: { text: message, channel: 'cli' as const, untrusted: false } }],
-          agent,
+          agent(),
           runtime.clock.now(),
         );
         io.stdout.write(`${JSON.stringify(request, null, 2)}\n`);
         return EXIT.ok;
       }
+      case 'threads':
+        return await listThreads(
+          runtime,
+          { agent: values.agent, status: values.status, json: values.json },
+          io,
+        );
+      case 'show':
+        if (!rest[0]) throw new UsageError('show needs a thread id');
+        return await showThread(runtime, rest[0], values.json, io);
+      case 'fork':
+        if (!rest[0]) throw new UsageError('fork needs a thread id');
+        return await forkThread(runtime, rest[0], values.at, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -115,6 +145,8 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
     await runtime.close();
   }
 };
+
+const THREAD_COMMANDS = new Set(['threads', 'show', 'fork']);
 
 const parseApprove = (value: string): ApproveMode => {
   if (value === 'ask' || value === 'all' || value === 'none') return value;

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { DemoModel } from '../adapters/demo-model.ts';
+import { DynamoThreadStore } from '../adapters/dynamo-thread-store.ts';
+import { FilePayloadStore } from '../adapters/file-payload-store.ts';
 import { FilePaymentLinks } from '../adapters/file-payment-links.ts';
 import { InMemoryThreadStore } from '../adapters/memory-thread-store.ts';
 import { createModel, parseModelSetting } from '../adapters/model-setting.ts';
@@ -8,8 +10,12 @@ import { createStaticDirectory } from '../agents/billing/ledger.ts';
 import { createAgents } from '../agents/index.ts';
 import type { Agent } from '../core/agent.ts';
 import type { Clock, Ids, Model, ThreadStore } from '../core/ports.ts';
+import { startEmbeddedDynamo } from '../local/embedded-dynamo.ts';
 import type { CliConfig } from './config.ts';
 import { UsageError } from './io.ts';
+
+/** The threads table's name in the embedded DynamoDB. */
+export const LOCAL_THREAD_TABLE = 'threads';
 
 export interface Runtime {
   store: ThreadStore;
@@ -39,15 +45,17 @@ export const createRuntime = async (config: CliConfig, options: RuntimeOptions):
     customers: createStaticDirectory(),
     paymentLinks: new FilePaymentLinks(join(config.home, 'payment-links.json')),
   });
-  if (options.store === 'dynamo') throw new UsageError('--store dynamo is not available yet');
-  return {
-    store: new InMemoryThreadStore(),
-    model,
-    clock: systemClock,
-    ids: randomIds,
-    agents,
-    close: async () => {},
-  };
+  const base = { model, clock: systemClock, ids: randomIds, agents };
+  if (options.store === 'memory') return { ...base, store: new InMemoryThreadStore(), close: async () => {} };
+  // Threads on an embedded DynamoDB persisted under the home folder: they survive restarts.
+  const dynamo = await startEmbeddedDynamo({ path: join(config.home, 'dynamodb') });
+  await dynamo.ensureThreadTable(LOCAL_THREAD_TABLE);
+  const store = new DynamoThreadStore({
+    tableName: LOCAL_THREAD_TABLE,
+    client: dynamo.client,
+    payloads: new FilePayloadStore(join(config.home, 'payloads')),
+  });
+  return { ...base, store, close: () => dynamo.stop() };
 };
 
 export const agentNamed = (runtime: Runtime, name: string): Agent => {

@@ -1,0 +1,66 @@
+import { mkdir } from 'node:fs/promises';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { threadTableDefinition } from '../adapters/thread-table-definition.ts';
+
+export interface EmbeddedDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  /** Creates the table, laid out as the stack lays it out, unless it exists already. */
+  ensureThreadTable(tableName: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * DynamoDB on this machine: dynalite on 127.0.0.1, persisted under `path` (LevelDB) so threads
+ * survive restarts, or in memory without one.
+ */
+export const startEmbeddedDynamo = async (
+  options: { path?: string; port?: number } = {},
+): Promise<EmbeddedDynamo> => {
+  if (options.path) await mkdir(options.path, { recursive: true });
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string')
+    throw new Error('dynalite did not listen on a TCP port');
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    endpoint,
+    client,
+    ensureThreadTable: async (tableName) => {
+      try {
+        await client.send(new DescribeTableCommand({ TableName: tableName }));
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+        await client.send(new CreateTableCommand(threadTableDefinition(tableName)));
+      }
+      // A new table is CREATING for a moment, and answers nothing until it is ACTIVE.
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        if (Table?.TableStatus === 'ACTIVE') return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`table ${tableName} did not become ACTIVE`);
+    },
+    stop: async () => {
+      client.destroy();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+};

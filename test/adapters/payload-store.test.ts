@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FilePayloadStore } from '../../lib/adapters/file-payload-store.ts';
+import { InMemoryPayloadStore, type PayloadStore } from '../../lib/adapters/payload-store.ts';
+import { S3PayloadStore } from '../../lib/adapters/s3-payload-store.ts';
+import { PayloadNotFoundError } from '../../lib/adapters/store-errors.ts';
+import { type LocalS3, startS3StandIn } from '../support/s3-stand-in.ts';
+
+let s3: LocalS3;
+let directory: string;
+beforeAll(async () => {
+  s3 = await startS3StandIn();
+  directory = await mkdtemp(join(tmpdir(), 'threadline-payloads-'));
+});
+afterAll(async () => {
+  await s3.stop();
+  await rm(directory, { recursive: true, force: true });
+});
+
+const stores: [string, () => PayloadStore][] = [
+  ['InMemoryPayloadStore', () => new InMemoryPayloadStore()],
+  ['FilePayloadStore', () => new FilePayloadStore(directory)],
+  ['S3PayloadStore', () => new S3PayloadStore({ bucket: 'payloads', client: s3.client })],
+];
+
+describe.each(stores)('%s', (_, makeStore) => {
+  it('gives back the body stored under a key, unicode and all', async () => {
+    const store = makeStore();
+    const body = JSON.stringify({ text: 'Grüße, 请款, 🧾', long: 'x'.repeat(300_000) });
+
+    await store.put('threads/t%2D1/ev-1-abc.json', body);
+
+    expect(await store.get('threads/t%2D1/ev-1-abc.json')).toBe(body);
+  });
+
+  it('throws PayloadNotFoundError for a key it does not hold', async () => {
+    await expect(makeStore().get('threads/nowhere/ev-0.json')).rejects.toThrow(PayloadNotFoundError);
+  });
+});
+
+describe('FilePayloadStore', () => {
+  it('refuses a key that would leave its directory', async () => {
+    const store = new FilePayloadStore(directory);
+
+    await expect(store.put('../outside.json', '{}')).rejects.toThrow('is not a safe relative path');
+    await expect(store.get('threads/../../etc/passwd')).rejects.toThrow('is not a safe relative path');
+  });
+});

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { threadTableDefinition } from '../../lib/adapters/thread-table-definition.ts';
+
+export interface LocalDynamo {
+  client: DynamoDBClient;
+  endpoint: string;
+  /** Creates a fresh threads table, laid out as the stack lays it out, and returns its name. */
+  createThreadTable(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A real DynamoDB API in this process: dynalite on 127.0.0.1, in memory, no mocks. */
+export const startDynalite = async (): Promise<LocalDynamo> => {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  return {
+    client,
+    endpoint,
+    createThreadTable: async () => {
+      const tableName = `threads-${randomUUID()}`;
+      await client.send(new CreateTableCommand(threadTableDefinition(tableName)));
+      // Even with createTableMs 0 the table is CREATING for a tick, and writes to it fail until it is ACTIVE.
+      for (let poll = 0; poll < 200; poll += 1) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        if (Table?.TableStatus === 'ACTIVE') return tableName;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      throw new Error(`dynalite table ${tableName} never became ACTIVE`);
+    },
+    stop: async () => {
+      client.destroy();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+};
