@@ -1,6 +1,6 @@
 import type { WaitRecord } from '../adapters/wait-store.ts';
-import { answerQuestion, type DecisionInput, decideApproval } from '../core/decide.ts';
-import type { Event } from '../core/events.ts';
+import { answerQuestion, type DecideOutcome, type DecisionInput, decideApproval } from '../core/decide.ts';
+import type { Event, Thread } from '../core/events.ts';
 import { type Next, nextOf } from '../core/next.ts';
 import { deriveThreadState } from '../core/thread-state.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -38,14 +38,16 @@ export const decideWait = async (
   if (!agent) return { ok: false, reason: 'invalid', message: `no agent is named ${thread.agent}` };
 
   const outcome =
-    answer.decision === 'answer'
-      ? answerQuestion(
-          thread,
-          requestId,
-          { text: answer.text, from: answer.by, untrusted: answer.untrusted },
-          deps,
-        )
-      : decideApproval(thread, agent, requestId, answer, deps);
+    answer.decision !== 'answer'
+      ? decideApproval(thread, agent, requestId, answer, deps)
+      : wait.kind === 'escalation'
+        ? answerEscalation(thread, requestId, answer, deps)
+        : answerQuestion(
+            thread,
+            requestId,
+            { text: answer.text, from: answer.by, untrusted: answer.untrusted },
+            deps,
+          );
   if (!outcome.ok) return { ok: false, reason: 'invalid', message: outcome.reason };
 
   const at = deps.clock.now();
@@ -60,7 +62,9 @@ export const decideWait = async (
     };
   }
   const events = await deps.store.append(thread.id, outcome.events);
-  await deps.orchestrator.resume(wait.taskToken, resumeOutput(wait, [...thread.events, ...events]));
+  // A retried wait task may have stored a newer token since it was read: resume the newest.
+  const latest = (await deps.waits.get(requestId)) ?? wait;
+  await deps.orchestrator.resume(latest.taskToken, resumeOutput(wait, [...thread.events, ...events]));
   return { ok: true, events };
 };
 
@@ -75,4 +79,38 @@ export const resumeOutput = (wait: WaitRecord, events: readonly Event[]): Resume
   const next = nextOf(deriveThreadState(events));
   const approved = wait.kind === 'approval' && next?.kind === 'tool';
   return { approved, next: next ?? { kind: 'step' } };
+};
+
+/**
+ * An answer to an escalation. While the thread is still escalated on this event, the answer is
+ * recorded as a `human-input-response` to it, which starts the next turn. When a message to the
+ * thread has started that turn already (the ingest function appends it first), there is nothing
+ * to record: the wait is only released, so the parked execution runs the turn.
+ */
+const answerEscalation = (
+  thread: Thread,
+  requestId: string,
+  answer: Extract<WaitAnswer, { decision: 'answer' }>,
+  deps: ServiceDeps,
+): DecideOutcome => {
+  const { escalation } = deriveThreadState(thread.events);
+  if (escalation?.eventId !== requestId) return { ok: true, events: [] };
+  return {
+    ok: true,
+    events: [
+      {
+        id: deps.ids.next('ev'),
+        at: deps.clock.now(),
+        key: `answer:${requestId}`,
+        type: 'human-input-response',
+        data: {
+          requestId,
+          text: answer.text,
+          ...(answer.by === undefined ? {} : { from: answer.by }),
+          channel: 'api',
+          untrusted: answer.untrusted ?? false,
+        },
+      },
+    ],
+  };
 };

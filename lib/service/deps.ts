@@ -1,7 +1,9 @@
+import type { Notifier } from '../adapters/notifier.ts';
 import type { Orchestrator } from '../adapters/orchestrator.ts';
 import type { WaitStore } from '../adapters/wait-store.ts';
 import type { Agent } from '../core/agent.ts';
 import type { Clock, Ids, ThreadStore } from '../core/ports.ts';
+import { UnknownAgentError } from './errors.ts';
 
 /** What the use cases shared by the Lambda handlers, the API and the local stack run on. */
 export interface ServiceDeps {
@@ -12,3 +14,17 @@ export interface ServiceDeps {
   clock: Clock;
   ids: Ids;
 }
+
+/** Use cases that tell people something: who to tell when nobody in particular is named. */
+export interface NotifyingDeps extends ServiceDeps {
+  notifier: Notifier;
+  /** The team's approvers: they decide approvals and hear about escalations and failures. */
+  approvers: readonly string[];
+}
+
+/** The agent a thread runs, or `UnknownAgentError`. */
+export const agentOf = (deps: Pick<ServiceDeps, 'agents'>, thread: { id: string; agent: string }): Agent => {
+  const agent = deps.agents.get(thread.agent);
+  if (!agent) throw new UnknownAgentError(thread.id, thread.agent);
+  return agent;
+};

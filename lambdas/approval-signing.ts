@@ -1,0 +1,16 @@
+import { readSecret } from '../lib/adapters/secrets-manager-secret.ts';
+import { type Config, required } from './config.ts';
+
+/**
+ * The API's base URL from `APPROVAL_BASE_URL`, which the stack sets to the approvals path itself
+ * (`https://…/v1/approvals/`): `ApprovalLinks.url` adds `/approvals/<id>` to the base.
+ */
+export const apiBaseOf = (approvalBaseUrl: string): string =>
+  approvalBaseUrl.replace(/\/+$/, '').replace(/\/approvals$/, '');
+
+/** The approval-link key: given directly on a laptop, read from Secrets Manager on AWS. */
+export const signingKey = async (config: Config): Promise<Buffer> => {
+  if (config.APPROVAL_SIGNING_SECRET !== undefined)
+    return Buffer.from(config.APPROVAL_SIGNING_SECRET, 'utf-8');
+  return readSecret(required(config, 'APPROVAL_SIGNING_SECRET_ARN'));
+};

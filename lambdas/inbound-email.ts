@@ -1,0 +1,35 @@
+import { SesReceiptEventSchema } from '../lib/adapters/ses-receipt-event.ts';
+import { type ReceiveMailDeps, receiveMail } from '../lib/service/receive-mail.ts';
+import { awsDeps } from './aws-deps.ts';
+import { parsePayload } from './invalid-payload.ts';
+import { publishMetrics, type Telemetry } from './telemetry.ts';
+
+export interface InboundEmailHandlerDeps {
+  inbound: ReceiveMailDeps;
+  telemetry: Telemetry;
+}
+
+/**
+ * SES receipt rule, Lambda action (asynchronous): the S3 action stored the raw mail under
+ * `mail/<messageId>` first. Each mail becomes an ingress message: a reply continues its thread,
+ * a new mail to an agent's address starts a thread. Mail SES judged spam or infected is dropped.
+ * Errors throw: Lambda retries an asynchronous invocation twice, then its failure destination.
+ */
+export const createHandler = (deps: InboundEmailHandlerDeps) => async (event: unknown) => {
+  const { logger, metrics } = deps.telemetry;
+  const records = parsePayload('inbound-email', SesReceiptEventSchema, event).Records;
+  try {
+    for (const record of records) {
+      const outcome = await receiveMail(record.ses, deps.inbound);
+      const facts = { sesMessageId: record.ses.mail.messageId, ...outcome };
+      if (outcome.action === 'dropped') logger.warn('inbound mail dropped', facts);
+      else logger.info('inbound mail queued', facts);
+      metrics?.addMetric(`inbound_${outcome.action}`, 'Count', 1);
+    }
+  } finally {
+    publishMetrics(deps.telemetry);
+  }
+  return {};
+};
+
+export const handler = createHandler(awsDeps());

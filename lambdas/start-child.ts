@@ -1,0 +1,27 @@
+import type { Context } from 'aws-lambda';
+import type { ServiceDeps } from '../lib/service/deps.ts';
+import { startChild } from '../lib/service/start-child.ts';
+import { awsDeps } from './aws-deps.ts';
+import { parsePayload } from './invalid-payload.ts';
+import { StartChildInputSchema } from './schemas.ts';
+import { inThread, type Telemetry } from './telemetry.ts';
+
+export interface StartChildHandlerDeps {
+  service: ServiceDeps;
+  telemetry: Telemetry;
+}
+
+/**
+ * `StartChild`: creates the child thread, gives it its task and starts its first turn; the parent
+ * then waits in `AwaitHuman` until the child's end answers it. Input `{ threadId, next }`, output `{}`.
+ */
+export const createHandler = (deps: StartChildHandlerDeps) => async (event: unknown, context?: Context) => {
+  const input = parsePayload('start-child', StartChildInputSchema, event);
+  return inThread(deps.telemetry, { threadId: input.threadId, context }, async () => {
+    const outcome = await startChild(input.threadId, input.next, deps.service);
+    deps.telemetry.logger.info('child thread started', { ...outcome });
+    return {};
+  });
+};
+
+export const handler = createHandler(awsDeps());

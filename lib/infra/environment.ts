@@ -1,0 +1,29 @@
+/**
+ * The environment variables the stack sets on its functions: the contract with `lambdas/config.ts`.
+ * docs/aws.md lists who reads which.
+ */
+export const ENV = {
+  threadTable: 'THREAD_TABLE_NAME',
+  payloadBucket: 'PAYLOAD_BUCKET_NAME',
+  ingressQueue: 'INGRESS_QUEUE_URL',
+  stateMachine: 'STATE_MACHINE_ARN',
+  model: 'THREADLINE_MODEL',
+  toolName: 'TOOL_NAME',
+  paymentLinksTable: 'PAYMENT_LINKS_TABLE_NAME',
+  approvalTimeout: 'APPROVAL_TIMEOUT_SECONDS',
+  approvalBaseUrl: 'APPROVAL_BASE_URL',
+  signingSecret: 'APPROVAL_SIGNING_SECRET_ARN',
+  approverEmails: 'APPROVER_EMAILS',
+  senderEmail: 'SENDER_EMAIL',
+  inboundDomain: 'INBOUND_DOMAIN',
+  inboundMailPrefix: 'INBOUND_MAIL_PREFIX',
+  inboundAgents: 'INBOUND_AGENTS',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  nodeOptions: 'NODE_OPTIONS',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** The keys under which raw inbound mail and offloaded event payloads are kept in the payload bucket. */
+export const MAIL_PREFIX = 'mail/';
+export const THREAD_PAYLOAD_PREFIX = 'threads/';

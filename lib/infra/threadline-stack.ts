@@ -1,0 +1,127 @@
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { AgentLoop } from './agent-loop.ts';
+import type { ThreadlineConfig } from './config.ts';
+import { ENV } from './environment.ts';
+import { applyFeatureFlags } from './feature-flags.ts';
+import { Handlers, INGEST_TIMEOUT } from './handlers.ts';
+import { InboundMail } from './inbound-mail.ts';
+import { IngressQueue } from './ingress-queue.ts';
+import { loopReference } from './loop-reference.ts';
+import { PayloadBucket } from './payload-bucket.ts';
+import { PaymentLinksTable } from './payment-links-table.ts';
+import { Schedules } from './schedules.ts';
+import { ThreadApi } from './thread-api.ts';
+import { ThreadsTable } from './threads-table.ts';
+import { type AgentManifest, readAgentManifest } from './tool-manifest.ts';
+
+export interface ThreadlineStackProps extends StackProps, ThreadlineConfig {
+  /** The agents and tools to build for; read from `lib/agents` when unset. */
+  manifest?: AgentManifest;
+}
+
+/**
+ * One threadline deployment (docs/aws.md): the threads table, the payload bucket, the ingress
+ * queue, a function per handler and per tool, the agent loop, the API, and the optional
+ * schedules and inbound mail.
+ */
+export class ThreadlineStack extends Stack {
+  readonly handlers: Handlers;
+  readonly loop: AgentLoop;
+  readonly api: ThreadApi;
+
+  constructor(scope: Construct, id: string, props: ThreadlineStackProps) {
+    super(scope, id, props);
+    applyFeatureFlags(this);
+    const manifest = props.manifest ?? readAgentManifest();
+    checkInboundAgents(props, manifest.agents);
+    // RetentionDays' values are the day counts themselves, and the config accepts only those.
+    const logRetention = props.retentionDays as logs.RetentionDays;
+    const loop = loopReference(this);
+
+    const threads = new ThreadsTable(this, 'Threads').table;
+    const paymentLinks = new PaymentLinksTable(this, 'PaymentLinks').table;
+    const payloads = new PayloadBucket(this, 'Payloads', { retentionDays: props.retentionDays }).bucket;
+    const ingress = new IngressQueue(this, 'Ingress', { consumerTimeout: INGEST_TIMEOUT });
+    const signingSecret = new secretsmanager.Secret(this, 'ApprovalSigningKey', {
+      description: 'threadline: the HMAC key approval links are signed with',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(signingSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the signing key invalidates every approval link still waiting (up to approvalTimeoutSeconds); rotate it by hand when no approval is pending.',
+    });
+
+    this.handlers = new Handlers(this, 'Functions', {
+      config: props,
+      tools: manifest.tools,
+      threads,
+      paymentLinks,
+      payloads,
+      ingress: ingress.queue,
+      signingSecret,
+      loop,
+      logRetention,
+    });
+    this.handlers.ingest.addEventSource(
+      new SqsEventSource(ingress.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    this.loop = new AgentLoop(this, 'AgentLoop', {
+      functions: {
+        step: this.handlers.step,
+        awaitHuman: this.handlers.awaitHuman,
+        expire: this.handlers.expire,
+        startChild: this.handlers.startChild,
+        notify: this.handlers.notify,
+        onFailure: this.handlers.onFailure,
+        tools: this.handlers.tools,
+      },
+      tools: manifest.tools,
+      loop,
+      approvalTimeoutSeconds: props.approvalTimeoutSeconds,
+      logRetention,
+    });
+
+    this.api = new ThreadApi(this, 'Api', { handler: this.handlers.api, logRetention });
+    this.handlers.awaitHuman.addEnvironment(ENV.approvalBaseUrl, this.api.approvalsUrl);
+
+    if (props.schedules.length > 0) {
+      new Schedules(this, 'Schedules', {
+        schedules: props.schedules,
+        agents: manifest.agents,
+        ingress: ingress.queue,
+      });
+    }
+    if (props.inboundDomain !== undefined && this.handlers.inboundEmail) {
+      new InboundMail(this, 'InboundMail', {
+        domain: props.inboundDomain,
+        bucket: payloads,
+        handler: this.handlers.inboundEmail,
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
+    new CfnOutput(this, 'StateMachineArn', { value: this.loop.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'IngressQueueUrl', { value: ingress.queue.queueUrl });
+  }
+}
+
+/** Inbound addresses must be at the inbound domain and name an agent that exists. */
+const checkInboundAgents = (config: ThreadlineConfig, agents: readonly string[]): void => {
+  for (const [address, agent] of Object.entries(config.inboundAgents)) {
+    if (!agents.includes(agent)) {
+      throw new Error(`inboundAgents: ${address} names agent ${agent}; the agents are ${agents.join(', ')}`);
+    }
+    const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+    if (domain !== config.inboundDomain?.toLowerCase()) {
+      throw new Error(
+        `inboundAgents: ${address} is not at inboundDomain (${config.inboundDomain ?? 'unset'})`,
+      );
+    }
+  }
+};

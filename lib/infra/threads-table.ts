@@ -1,0 +1,34 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { THREAD_TABLE } from '../adapters/thread-table.ts';
+
+/**
+ * The one table of threads: events, idempotency markers, summaries and wait records. Its keys,
+ * TTL attribute and indexes come from `THREAD_TABLE`, which the store reads too, so the two never
+ * disagree. Every index is sparse: only summary items carry its keys.
+ */
+export class ThreadsTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const string = dynamodb.AttributeType.STRING;
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: THREAD_TABLE.partitionKey, type: string },
+      sortKey: { name: THREAD_TABLE.sortKey, type: string },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: THREAD_TABLE.timeToLiveAttribute,
+      deletionProtection: true,
+    });
+    for (const [indexName, index] of Object.entries(THREAD_TABLE.indexes)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: index.partitionKey, type: string },
+        sortKey: { name: index.sortKey, type: string },
+        // Summaries are small, and a listing wants all of them without a read per thread.
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+  }
+}

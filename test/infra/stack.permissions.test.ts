@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { actionsOf, actionsOfRole, allPolicies, roleOf, roleTouches, statementsOfRole } from './iam.ts';
+import { FULL_CONTEXT, functionId, resourcesOf, synthesize } from './synth.ts';
+
+const { template } = synthesize(FULL_CONTEXT);
+const resources = resourcesOf(template);
+const idStartingWith = (type: string, prefix: string): string => {
+  const id = Object.keys(resources).find((key) => resources[key]?.Type === type && key.startsWith(prefix));
+  if (!id) throw new Error(`no ${type} ${prefix}`);
+  return id;
+};
+const paymentLinksTable = idStartingWith('AWS::DynamoDB::Table', 'PaymentLinks');
+const roles = Object.keys(resources).filter((id) => resources[id]?.Type === 'AWS::IAM::Role');
+
+describe('every IAM policy', () => {
+  it('names specific actions: no * and no service:Prefix* wildcard', () => {
+    const wildcards = allPolicies(template).flatMap((policy) =>
+      policy.statements
+        .flatMap(actionsOf)
+        .filter((action) => action.includes('*'))
+        .map((action) => `${policy.id}: ${action}`),
+    );
+    expect(wildcards).toEqual([]);
+  });
+
+  it('allows a * resource only for X-Ray and log delivery, which take no resource', () => {
+    const serviceWide =
+      /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$)/;
+    const offenders = allPolicies(template).flatMap((policy) =>
+      policy.statements
+        .filter((statement) => statement.Resource === '*')
+        .flatMap(actionsOf)
+        .filter((action) => !serviceWide.test(action))
+        .map((action) => `${policy.id}: ${action}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('the payment links table', () => {
+  it('is reachable by the create_payment_link tool’s role and no other', () => {
+    const touching = roles.filter((role) => roleTouches(template, role, paymentLinksTable));
+    expect(touching).toEqual([roleOf(template, 'tool-create_payment_link')]);
+  });
+});
+
+describe('the lookup_customer tool', () => {
+  const role = roleOf(template, 'tool-lookup_customer');
+
+  it('gets neither the model nor the payment links', () => {
+    expect(actionsOfRole(template, role).filter((action) => action.startsWith('bedrock:'))).toEqual([]);
+    expect(roleTouches(template, role, paymentLinksTable)).toBe(false);
+  });
+
+  it('gets its thread and offloaded payloads, no listing index, no Step Functions, no queue', () => {
+    const actions = actionsOfRole(template, role);
+    expect(actions.filter((action) => !/^(dynamodb|s3|logs|xray):/.test(action))).toEqual([]);
+    expect(JSON.stringify(statementsOfRole(template, role))).not.toContain('/index/');
+  });
+});
+
+describe('the model', () => {
+  it('is invoked by the step function alone, on the configured model only', () => {
+    const invoking = roles.filter((role) =>
+      actionsOfRole(template, role).some((action) => action.startsWith('bedrock:')),
+    );
+    expect(invoking).toEqual([roleOf(template, 'step')]);
+    const statement = statementsOfRole(template, roleOf(template, 'step')).find((candidate) =>
+      actionsOf(candidate).includes('bedrock:InvokeModel'),
+    );
+    expect(statement).toMatchObject({ Action: 'bedrock:InvokeModel' });
+    expect(JSON.stringify(statement?.Resource)).toContain(
+      ':foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0',
+    );
+  });
+});
+
+describe('the other functions', () => {
+  const actions = (name: string) => new Set(actionsOfRole(template, roleOf(template, name)));
+
+  it('give the ingress queue’s send to the API and inbound mail, and its receive to ingest only', () => {
+    const senders = roles.filter((role) => actionsOfRole(template, role).includes('sqs:SendMessage'));
+    expect(senders.sort()).toEqual(
+      [
+        roleOf(template, 'api'),
+        roleOf(template, 'inbound-email'),
+        idStartingWith('AWS::IAM::Role', 'SchedulesRole'),
+      ].sort(),
+    );
+    const receivers = roles.filter((role) => actionsOfRole(template, role).includes('sqs:ReceiveMessage'));
+    expect(receivers).toEqual([roleOf(template, 'ingest')]);
+  });
+
+  it('let the schedules only send to the ingress queue', () => {
+    const schedulesRole = idStartingWith('AWS::IAM::Role', 'SchedulesRole');
+    const queue = idStartingWith('AWS::SQS::Queue', 'IngressQueue');
+    expect(statementsOfRole(template, schedulesRole)).toEqual([
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queue, 'Arn'] } },
+    ]);
+  });
+
+  it('let only the loop’s starters start it, and only the API stop it', () => {
+    const starters = roles.filter((role) => actionsOfRole(template, role).includes('states:StartExecution'));
+    expect(starters.sort()).toEqual(
+      ['ingest', 'start-child', 'notify', 'on-failure'].map((name) => roleOf(template, name)).sort(),
+    );
+    expect([...actions('api')].filter((action) => action.startsWith('states:')).sort()).toEqual([
+      'states:ListExecutions',
+      'states:SendTaskFailure',
+      'states:SendTaskSuccess',
+      'states:StopExecution',
+    ]);
+  });
+
+  it('send email only from the configured sender identity', () => {
+    const senders = roles.filter((role) => actionsOfRole(template, role).includes('ses:SendEmail'));
+    expect(senders.sort()).toEqual(
+      ['await-human', 'notify', 'on-failure'].map((name) => roleOf(template, name)).sort(),
+    );
+    const resourcesText = JSON.stringify(
+      statementsOfRole(template, roleOf(template, 'await-human')).find((statement) =>
+        actionsOf(statement).includes('ses:SendEmail'),
+      )?.Resource,
+    );
+    expect(resourcesText).toContain(':identity/agent@example.com');
+    expect(resourcesText).toContain(':identity/example.com');
+  });
+
+  it('let inbound mail read only the mail/ prefix, and nothing write there', () => {
+    const inbound = statementsOfRole(template, roleOf(template, 'inbound-email'));
+    const s3 = inbound.filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    expect(
+      s3.map((statement) => [statement.Action, JSON.stringify(statement.Resource).endsWith('"/mail/*"]]}')]),
+    ).toEqual([['s3:GetObject', true]]);
+  });
+
+  it('let the state machine invoke exactly its own functions', () => {
+    const machineRole = idStartingWith('AWS::IAM::Role', 'AgentLoopStateMachineRole');
+    const invoked = statementsOfRole(template, machineRole)
+      .filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'))
+      .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
+      .map((resource) => JSON.stringify(resource).match(/"(Functions\w+)"/)?.[1]);
+    const expected = [
+      'step',
+      'await-human',
+      'expire',
+      'start-child',
+      'notify',
+      'on-failure',
+      'tool-lookup_customer',
+      'tool-create_payment_link',
+    ];
+    expect([...new Set(invoked)].sort()).toEqual(expected.map((name) => functionId(template, name)).sort());
+  });
+});

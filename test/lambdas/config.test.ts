@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { apiBaseOf } from '../../lambdas/approval-signing.ts';
+import { buildAwsDeps } from '../../lambdas/aws-deps.ts';
+import { readConfig, required } from '../../lambdas/config.ts';
+import { silentTelemetry } from '../../lambdas/telemetry.ts';
+
+const BASE = { THREAD_TABLE_NAME: 'threads', PAYLOAD_BUCKET_NAME: 'payloads' };
+
+describe('readConfig', () => {
+  it('names the threads table when it is missing', () => {
+    expect(() => readConfig({})).toThrow(
+      'THREAD_TABLE_NAME is not set: this function needs it (see docs/aws.md)',
+    );
+  });
+
+  it('reads the approvers, the approval timeout and the inbound agents', () => {
+    const config = readConfig({
+      ...BASE,
+      APPROVER_EMAILS: 'ada@example.com, bob@example.com,',
+      APPROVAL_TIMEOUT_SECONDS: '3600',
+      INBOUND_AGENTS: '{"Billing@In.Example.com":"billing"}',
+    });
+
+    expect(config.APPROVER_EMAILS).toEqual(['ada@example.com', 'bob@example.com']);
+    expect(config.APPROVAL_TIMEOUT_SECONDS).toBe(3600);
+    expect(config.INBOUND_AGENTS).toEqual(new Map([['billing@in.example.com', 'billing']]));
+    expect(config.INBOUND_MAIL_PREFIX).toBe('mail/');
+  });
+
+  it('names a setting that does not parse', () => {
+    expect(() => readConfig({ ...BASE, INBOUND_AGENTS: '[1]' })).toThrow(
+      'invalid environment: INBOUND_AGENTS: must be a JSON object of address → agent name',
+    );
+    expect(() => readConfig({ ...BASE, APPROVAL_TIMEOUT_SECONDS: 'soon' })).toThrow(
+      'APPROVAL_TIMEOUT_SECONDS',
+    );
+  });
+
+  it('names a setting a function needs and lacks, when it needs it', () => {
+    expect(() => required(readConfig(BASE), 'STATE_MACHINE_ARN')).toThrow('STATE_MACHINE_ARN is not set');
+  });
+});
+
+describe('buildAwsDeps', () => {
+  it('builds nothing until it is used, then fails naming the setting that is missing', async () => {
+    const deps = buildAwsDeps(silentTelemetry(), BASE);
+
+    expect(() => deps.toolName()).toThrow('TOOL_NAME is not set');
+    expect(() => deps.inbound.ingress).toThrow('INGRESS_QUEUE_URL is not set');
+    await expect(deps.service.orchestrator.startTurn('th-1', 1)).rejects.toThrow(
+      'STATE_MACHINE_ARN is not set',
+    );
+    await expect(deps.service.linkFor('apr-1', 'ada@example.com', '2026-01-02T00:00:00Z')).rejects.toThrow(
+      'APPROVAL_SIGNING_SECRET_ARN is not set',
+    );
+  });
+
+  it('signs approval links with the configured key and base URL', async () => {
+    const deps = buildAwsDeps(silentTelemetry(), {
+      ...BASE,
+      APPROVAL_SIGNING_SECRET: 'k'.repeat(64),
+      APPROVAL_BASE_URL: 'https://api.example.com/v1/approvals/',
+    });
+
+    const link = await deps.service.linkFor('apr-1', 'ada@example.com', '2026-01-02T00:00:00.000Z');
+
+    expect(link).toMatch(
+      /^https:\/\/api\.example\.com\/v1\/approvals\/apr-1\?a=ada%40example\.com&d=any&e=1767312000&s=[\w-]{43}$/,
+    );
+  });
+
+  it('reads the approval base URL with or without the approvals path', () => {
+    expect(apiBaseOf('https://api.example.com/v1/approvals/')).toBe('https://api.example.com/v1');
+    expect(apiBaseOf('http://127.0.0.1:8787')).toBe('http://127.0.0.1:8787');
+  });
+
+  it('runs the demo model when no model is set, and only ever builds each piece once', () => {
+    const deps = buildAwsDeps(silentTelemetry(), BASE);
+
+    expect(deps.service.model.id).toBe('demo');
+    expect(deps.service.model).toBe(deps.service.model);
+    expect(deps.service.store).toBe(deps.service.store);
+    expect([...deps.service.agents.keys()]).toEqual(['billing']);
+  });
+});

@@ -1,0 +1,32 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { silentTelemetry } from '../../lambdas/telemetry.ts';
+import { createHarness } from '../service/harness.ts';
+
+/** Handler deps on the use cases' fakes, with a logger that writes nothing. */
+export const createHandlerHarness = (...args: Parameters<typeof createHarness>) => {
+  const harness = createHarness(...args);
+  return { ...harness, handlerDeps: { service: harness.deps, telemetry: silentTelemetry() } };
+};
+
+/** An SQS FIFO record as Lambda delivers it, modelled on the AWS documentation's example. */
+export const sqsRecord = (messageId: string, body: string, groupId: string): SQSRecord => ({
+  messageId,
+  receiptHandle: `handle-${messageId}`,
+  body,
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: '1767225600000',
+    SequenceNumber: '18849496460467696128',
+    MessageGroupId: groupId,
+    SenderId: 'AIDAIO23YVJENQZJOL4VO',
+    MessageDeduplicationId: messageId,
+    ApproximateFirstReceiveTimestamp: '1767225600000',
+  },
+  messageAttributes: {},
+  md5OfBody: '00000000000000000000000000000000',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ingress.fifo',
+  awsRegion: 'eu-west-1',
+});
+
+export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
