@@ -260,8 +260,18 @@ describe('the synthesized agent loop, run locally', () => {
     expect(names(loopRun.calls)).toEqual(['step', 'await-human', 'step', 'notify']);
   });
 
-  it('refuses a gated tool the step routes directly, through the failure path', async () => {
+  it('sends a gated tool the step routes directly back through AwaitApproval, never to the tool', async () => {
     const loopRun = run([{ kind: 'tool', tool: 'create_payment_link', callId: 'call_3' }]);
+    const token = await loopRun.waiting();
+    expect(names(loopRun.calls)).toEqual(['step', 'await-human']);
+    // The wait finds no approval for the call, so nothing approves it: back to the step.
+    loopRun.sfn.sendTaskSuccess(token, { approved: false, next: { kind: 'step' } });
+    expect(await loopRun.done()).toMatchObject({ status: 'SUCCEEDED' });
+    expect(names(loopRun.calls)).not.toContain('tool-create_payment_link');
+  });
+
+  it('fails the turn through the failure path when the step returns a tool no state runs', async () => {
+    const loopRun = run([{ kind: 'tool', tool: 'no_such_tool', callId: 'call_4' }]);
     expect(await loopRun.done()).toMatchObject({ status: 'FAILED', error: 'ThreadFailed' });
     expect(loopRun.calls.at(-1)).toEqual([
       'on-failure',
@@ -270,7 +280,6 @@ describe('the synthesized agent loop, run locally', () => {
         error: { Error: 'Unroutable', Cause: 'the step returned a next step no state runs' },
       },
     ]);
-    expect(names(loopRun.calls)).not.toContain('tool-create_payment_link');
   });
 
   it('notifies an escalation, then waits for a person', async () => {

@@ -113,6 +113,32 @@ describe('awaitHuman', () => {
     expect((await harness.waits.get('apr-1'))?.status).toBe('decided');
   });
 
+  it('resumes at once into the tool when Step hands back a gated call approved as its wait timed out', async () => {
+    const harness = createHarness();
+    await withApprovalRequest(harness);
+    await harness.store.append('th-1', [
+      {
+        id: 'ev-dec',
+        at: '2026-01-01T00:00:20.000Z',
+        key: 'decision:apr-1',
+        type: 'approval-decision',
+        data: { decision: 'approve', approvalId: 'apr-1' },
+      },
+    ]);
+    const next: Next = { kind: 'tool', tool: 'create_refund', callId: pendingCallId };
+
+    const outcome = await awaitHuman({ threadId: 'th-1', next, taskToken: 'token-2' }, harness.deps);
+
+    expect(outcome).toEqual({ requestId: 'apr-1', kind: 'approval', notified: false, resumed: true });
+    expect(harness.orchestrator.calls).toEqual([
+      {
+        method: 'resume',
+        taskToken: 'token-2',
+        output: { approved: true, next: { kind: 'tool', tool: 'create_refund', callId: pendingCallId } },
+      },
+    ]);
+  });
+
   it('asks a question of the people who wrote to the thread and of the approvers', async () => {
     const harness = createHarness();
     await harness.thread('th-1', [
