@@ -24,7 +24,9 @@ export class DemoModel implements Model {
   readonly id = DEMO_MODEL_ID;
 
   async next(request: ModelRequest): Promise<ModelReply> {
-    const [tool, args] = decide(parseBlocks(request.context));
+    const blocks = parseBlocks(request.context);
+    const delegate = request.tools.find((tool) => tool.name.startsWith('delegate_to_'));
+    const [tool, args] = delegate ? handOver(blocks, delegate.name) : decide(blocks);
     const argsJson = JSON.stringify(args);
     return {
       tool,
@@ -45,6 +47,17 @@ const parseBlocks = (context: string): Block[] =>
 type Call = [tool: string, args: Record<string, string | number>];
 
 const done = (message: string): Call => ['done_for_now', { message: `${DEMO_LABEL} ${message}` }];
+
+/** An agent that delegates (triage): hand the request over whole, then report what came back. */
+const handOver = (blocks: Block[], tool: string): Call => {
+  const request = unfence(blocks.find((block) => block.tag === 'user')?.body ?? '');
+  const handed = lastIndexOf(blocks, tool);
+  if (handed < 0) return [tool, { task: request }];
+  const result = blocks.slice(handed + 1).find((block) => block.tag === 'result');
+  return done(
+    `Handed to the ${tool.replace('delegate_to_', '')} agent, which answered: ${result?.body ?? '(nothing)'}`,
+  );
+};
 
 const decide = (blocks: Block[]): Call => {
   const request = blocks.find((block) => block.tag === 'user');

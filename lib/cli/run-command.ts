@@ -46,7 +46,15 @@ export const runCommand = async (runtime: Runtime, options: RunOptions, io: CliI
   const humans = terminal ?? flagHumans(mode === 'ask' ? 'all' : mode, options.answers);
   let state: ThreadState;
   try {
-    state = await driveThread(threadId, options.agent, { store, model, clock, ids, humans, onEvents: print });
+    state = await driveThread(threadId, options.agent, {
+      store,
+      model,
+      clock,
+      ids,
+      humans,
+      agents: runtime.agents,
+      onEvents: print,
+    });
   } catch (error) {
     if (error instanceof NeedsHumanError) {
       io.stderr.write(`thread ${threadId} stopped: ${error.message}\n`);

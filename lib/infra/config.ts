@@ -78,7 +78,8 @@ export const ThreadlineConfigSchema = z.object({
   /** How long an approval may wait before it expires (the AwaitApproval task's timeout). */
   approvalTimeoutSeconds: z.preprocess(
     unsetWhenEmpty,
-    z.coerce.number().int().min(60).max(31_536_000).default(86_400),
+    // At least 2: the heartbeat is one second shorter. Seconds-long waits exist for tests.
+    z.coerce.number().int().min(2).max(31_536_000).default(86_400),
   ),
   /** How long logs and raw inbound mail are kept. */
   retentionDays: z.preprocess(

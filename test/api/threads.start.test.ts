@@ -125,7 +125,7 @@ describe('POST /threads with a bad body', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       error: 'invalid request',
-      issues: [{ path: 'agent', message: 'unknown agent "refunds"; known agents: billing' }],
+      issues: [{ path: 'agent', message: 'unknown agent "refunds"; known agents: billing, triage' }],
     });
   });
 

@@ -36,7 +36,7 @@ describe('listTools', () => {
 describe('readAgentManifest', () => {
   it('reads the agents of lib/agents without touching their dependencies', () => {
     expect(readAgentManifest()).toEqual({
-      agents: ['billing'],
+      agents: ['billing', 'triage'],
       tools: [
         { name: 'lookup_customer', agent: 'billing', needsApproval: false },
         { name: 'create_payment_link', agent: 'billing', needsApproval: true },

@@ -80,6 +80,6 @@ describe('buildAwsDeps', () => {
     expect(deps.service.model.id).toBe('demo');
     expect(deps.service.model).toBe(deps.service.model);
     expect(deps.service.store).toBe(deps.service.store);
-    expect([...deps.service.agents.keys()]).toEqual(['billing']);
+    expect([...deps.service.agents.keys()]).toEqual(['billing', 'triage']);
   });
 });

@@ -1,0 +1,87 @@
+import { SqsSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
+import type { SQSEvent } from 'aws-lambda';
+import * as awaitHuman from '../../lambdas/await-human.ts';
+import { type AwsDeps, buildAwsDeps } from '../../lambdas/aws-deps.ts';
+import * as expire from '../../lambdas/expire.ts';
+import * as inboundEmail from '../../lambdas/inbound-email.ts';
+import * as ingest from '../../lambdas/ingest.ts';
+import * as notify from '../../lambdas/notify.ts';
+import * as onFailure from '../../lambdas/on-failure.ts';
+import * as startChild from '../../lambdas/start-child.ts';
+import * as step from '../../lambdas/step.ts';
+import { createTelemetry, silentTelemetry, type Telemetry } from '../../lambdas/telemetry.ts';
+import * as tool from '../../lambdas/tool.ts';
+import type { JsonValue } from '../core/json.ts';
+import { JsonValueSchema } from '../core/json.ts';
+import type { TemplateFunction, TemplateLoop } from '../infra/definition-from-template.ts';
+import type { LocalFunction } from './local-step-functions.ts';
+
+type Invoke = (event: unknown) => Promise<unknown>;
+
+/**
+ * The handler of each entry file, built the way its `handler` export is, but from deps made with
+ * the environment the template gives that one function. (The API is served by the local stack
+ * itself, as the same Hono app.)
+ */
+const HANDLERS: Readonly<Record<string, (deps: AwsDeps) => Invoke>> = {
+  'lambdas/step.ts': (deps) => step.createHandler(deps),
+  'lambdas/tool.ts': (deps) => tool.createHandler(deps),
+  'lambdas/await-human.ts': (deps) => awaitHuman.createHandler(deps),
+  'lambdas/expire.ts': (deps) => expire.createHandler(deps),
+  'lambdas/start-child.ts': (deps) => startChild.createHandler(deps),
+  'lambdas/notify.ts': (deps) => notify.createHandler(deps),
+  'lambdas/on-failure.ts': (deps) => onFailure.createHandler(deps),
+  'lambdas/ingest.ts': (deps) => {
+    const handle = ingest.createHandler(deps);
+    return async (event) => {
+      if (!isSqsEvent(event)) throw new Error('the ingest function takes an SQS event');
+      return handle(event);
+    };
+  },
+  'lambdas/inbound-email.ts': (deps) => inboundEmail.createHandler(deps),
+};
+
+/** The event source mapping's batch, checked against Powertools' schema of Lambda's SQS event. */
+const isSqsEvent = (event: unknown): event is SQSEvent => SqsSchema.safeParse(event).success;
+
+export interface HostedFunction {
+  fn: TemplateFunction;
+  invoke: LocalFunction;
+  deps: AwsDeps;
+}
+
+export interface FunctionHostOptions {
+  /** The environment each function runs with: the template's, with local names filled in. */
+  environmentOf: (fn: TemplateFunction) => Record<string, string>;
+  /** Log as Lambda would (JSON lines), or not at all. */
+  quiet?: boolean;
+}
+
+/**
+ * Every function of the template that the local stack runs in-process, by ARN: its own code,
+ * its own environment, a cold start of its own. Payloads go through JSON on the way in and out,
+ * as they do through Lambda.
+ */
+export const hostFunctions = (
+  loop: TemplateLoop,
+  options: FunctionHostOptions,
+): Map<string, HostedFunction> => {
+  const hosted = new Map<string, HostedFunction>();
+  for (const fn of loop.functions.values()) {
+    const build = HANDLERS[fn.entry];
+    if (!build) continue;
+    const telemetry: Telemetry = options.quiet ? silentTelemetry() : createTelemetry();
+    const deps = buildAwsDeps(telemetry, options.environmentOf(fn));
+    const handler = build(deps);
+    const invoke: LocalFunction = async (payload: JsonValue) => {
+      const result = await handler(JSON.parse(JSON.stringify(payload)));
+      return JsonValueSchema.parse(result === undefined ? null : JSON.parse(JSON.stringify(result)));
+    };
+    hosted.set(fn.arn, { fn, invoke, deps });
+  }
+  return hosted;
+};
+
+/** The functions' code as the local Step Functions runner wants it: ARN → invoke. */
+export const invokersOf = (hosted: ReadonlyMap<string, HostedFunction>): Map<string, LocalFunction> =>
+  new Map([...hosted].map(([arn, entry]) => [arn, entry.invoke]));
