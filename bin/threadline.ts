@@ -7,5 +7,9 @@ const code = await main(process.argv.slice(2), {
   isTty: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   env: process.env,
   cwd: process.cwd(),
+  interrupted: new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  }),
 });
 process.exitCode = code;

@@ -23,7 +23,7 @@ import type { StepServiceDeps } from '../lib/service/run-step.ts';
 import { apiBaseOf, signingKey } from './approval-signing.ts';
 import { readConfig, required } from './config.ts';
 import { once, onceAsync } from './lazy.ts';
-import { notifierFor } from './notifier-for.ts';
+import { configuredChannels, notifierFor } from './notifier-for.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
 
 export type AwsServiceDeps = StepServiceDeps & AwaitHumanDeps;
@@ -119,6 +119,15 @@ export const buildAwsDeps = (
     get approvers() {
       return config().APPROVER_EMAILS;
     },
+    get fallbackApprovers() {
+      return config().FALLBACK_APPROVER_EMAILS;
+    },
+    get channels() {
+      return configuredChannels(config());
+    },
+    get allowedSenders() {
+      return config().ALLOWED_SENDERS;
+    },
     get approvalTimeoutSeconds() {
       return config().APPROVAL_TIMEOUT_SECONDS;
     },
@@ -150,6 +159,12 @@ export const buildAwsDeps = (
     },
     get inboundDomain() {
       return config().INBOUND_DOMAIN;
+    },
+    get agents() {
+      return agents();
+    },
+    get people() {
+      return service;
     },
   };
   return { telemetry, service, inbound, toolName: () => required(config(), 'TOOL_NAME') };

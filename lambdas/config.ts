@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SenderPatternSchema } from '../lib/core/humans.ts';
 import { describeIssues } from '../lib/core/tools.ts';
 
 const optional = z.string().trim().min(1).optional();
@@ -31,7 +32,28 @@ const EnvSchema = z.object({
   /** The signing key itself, for the local stack only; on AWS the ARN above is read. */
   APPROVAL_SIGNING_SECRET: optional,
   APPROVER_EMAILS: emails,
+  /** Asked once when nobody decides an approval in time (agents may name their own). */
+  FALLBACK_APPROVER_EMAILS: emails,
+  /** Addresses and `@domain`s that may write to agents by mail; anyone when unset. */
+  ALLOWED_SENDERS: z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    const senders = value
+      .split(',')
+      .map((sender) => sender.trim())
+      .filter(Boolean);
+    return senders.length === 0 ? undefined : senders;
+  }, z.array(SenderPatternSchema).optional()),
   SENDER_EMAIL: optional,
+  /** A Slack incoming-webhook URL, for the local stack only; on AWS the secret below holds it. */
+  SLACK_WEBHOOK_URL: optional,
+  /** The Secrets Manager secret (name or ARN) whose value is the Slack incoming-webhook URL. */
+  SLACK_WEBHOOK_SECRET_NAME: optional,
+  /** Where signed webhook notifications are POSTed. */
+  WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The webhook signing secret, for the local stack only; on AWS the secret below holds it. */
+  WEBHOOK_SECRET: optional,
+  /** The Secrets Manager secret (name or ARN) webhooks are signed with. */
+  WEBHOOK_SECRET_NAME: optional,
   INBOUND_DOMAIN: optional,
   INBOUND_MAIL_PREFIX: z.string().default('mail/'),
   /** JSON: recipient address → agent, e.g. `{"billing@example.com":"billing"}`. */

@@ -1,23 +1,27 @@
 import type { Context } from 'aws-lambda';
-import type { ServiceDeps } from '../lib/service/deps.ts';
-import { expireApproval } from '../lib/service/expire.ts';
+import type { AwaitHumanDeps } from '../lib/service/await-human.ts';
+import { expireApproval, isExtended } from '../lib/service/expire.ts';
 import { awsDeps } from './aws-deps.ts';
 import { parsePayload } from './invalid-payload.ts';
 import { ExpireInputSchema } from './schemas.ts';
 import { inThread, type Telemetry } from './telemetry.ts';
 
 export interface ExpireHandlerDeps {
-  service: ServiceDeps;
+  service: AwaitHumanDeps;
   telemetry: Telemetry;
 }
 
-/** `Expire` (after `States.Timeout` on `AwaitApproval`): records the approval as expired. Input `{ threadId, next }`, output `{}`. */
+/**
+ * `Expire` (after `States.Timeout` on `AwaitApproval`): asks the fallback approvers once, or
+ * records the approval as expired. Input `{ threadId, next }`, output `{ extended }` (→ `$.expire`):
+ * true sends the state machine back to `AwaitApproval` for another round.
+ */
 export const createHandler = (deps: ExpireHandlerDeps) => async (event: unknown, context?: Context) => {
   const input = parsePayload('expire', ExpireInputSchema, event);
   return inThread(deps.telemetry, { threadId: input.threadId, context }, async () => {
     const outcome = await expireApproval(input.threadId, input.next, deps.service);
     deps.telemetry.logger.info('approval timed out', { outcome });
-    return {};
+    return { extended: isExtended(outcome) };
   });
 };
 

@@ -11,8 +11,10 @@ export interface InboundEmailHandlerDeps {
 
 /**
  * SES receipt rule, Lambda action (asynchronous): the S3 action stored the raw mail under
- * `mail/<messageId>` first. Each mail becomes an ingress message: a reply continues its thread,
- * a new mail to an agent's address starts a thread. Mail SES judged spam or infected is dropped.
+ * `mail/<messageId>` first. Each mail becomes an ingress message: a reply continues its thread
+ * (or, from an authenticated approver, decides its pending approval), a new mail to an agent's
+ * address starts a thread. Mail SES judged spam or infected, and mail from a sender the agent
+ * does not accept, is dropped and logged.
  * Errors throw: Lambda retries an asynchronous invocation twice, then its failure destination.
  */
 export const createHandler = (deps: InboundEmailHandlerDeps) => async (event: unknown) => {
@@ -23,8 +25,12 @@ export const createHandler = (deps: InboundEmailHandlerDeps) => async (event: un
       const outcome = await receiveMail(record.ses, deps.inbound);
       const facts = { sesMessageId: record.ses.mail.messageId, ...outcome };
       if (outcome.action === 'dropped') logger.warn('inbound mail dropped', facts);
+      else if (outcome.notADecision !== undefined)
+        logger.warn('inbound mail reads as a decision but may not decide: queued as a message', facts);
       else logger.info('inbound mail queued', facts);
       metrics?.addMetric(`inbound_${outcome.action}`, 'Count', 1);
+      if (outcome.action === 'queued' && outcome.notADecision !== undefined)
+        metrics?.addMetric('inbound_decision_refused', 'Count', 1);
     }
   } finally {
     publishMetrics(deps.telemetry);

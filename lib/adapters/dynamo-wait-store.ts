@@ -31,6 +31,7 @@ const StoredWaitSchema = z.object({
   waitStatus: z.string(),
   createdAt: z.string(),
   notifiedAt: z.string().optional(),
+  fallbackNotifiedAt: z.string().optional(),
   decidedBy: z.string().optional(),
   decidedAt: z.string().optional(),
   decision: z.string().optional(),
@@ -50,7 +51,7 @@ export class DynamoWaitStore implements WaitStore {
   }
 
   /** One update: the token and the request always, `createdAt` and the status only the first time. */
-  async put(wait: Omit<WaitRecord, 'status' | 'notifiedAt'>): Promise<WaitRecord> {
+  async put(wait: Omit<WaitRecord, 'status' | 'notifiedAt' | 'fallbackNotifiedAt'>): Promise<WaitRecord> {
     const output = await this.document.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -90,15 +91,16 @@ export class DynamoWaitStore implements WaitStore {
   }
 
   /** Keeps the first time: a notification is sent once, and that is when. */
-  async markNotified(requestId: string, at: string): Promise<void> {
+  async markNotified(requestId: string, at: string, round: 'first' | 'fallback' = 'first'): Promise<void> {
+    const field = round === 'first' ? 'notifiedAt' : 'fallbackNotifiedAt';
     try {
       await this.document.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(requestId),
-          UpdateExpression: 'SET #notifiedAt = if_not_exists(#notifiedAt, :at)',
+          UpdateExpression: `SET #${field} = if_not_exists(#${field}, :at)`,
           ConditionExpression: 'attribute_exists(#PK)',
-          ExpressionAttributeNames: names('notifiedAt', 'PK'),
+          ExpressionAttributeNames: names(field, 'PK'),
           ExpressionAttributeValues: { ':at': at },
         }),
       );

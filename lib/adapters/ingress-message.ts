@@ -19,14 +19,34 @@ const common = {
   key: z.string().min(1).max(128),
 };
 
+/** What a decision message decides: approve, or reject with the reason the model reads. */
+export const MailDecisionSchema = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('approve') }),
+  z.object({ decision: z.literal('reject'), feedback: z.string().min(1).max(10_000) }),
+]);
+export type MailDecision = z.infer<typeof MailDecisionSchema>;
+
 /**
- * What travels on the ingress queue: a message that starts a thread, or one for a thread that
- * exists. Everything that starts or continues a thread (the API, schedules, inbound mail) sends
- * exactly this, with `MessageGroupId = threadId` so one thread's messages stay in order.
+ * What travels on the ingress queue: a message that starts a thread, one for a thread that
+ * exists, or a decision on a thread's pending approval. Everything that starts or continues a
+ * thread (the API, schedules, inbound mail) sends exactly this, with `MessageGroupId = threadId`
+ * so one thread's messages stay in order.
+ *
+ * Only the inbound-mail function sends a `decision`, and only for a reply whose sender is one of
+ * the agent's approvers and whose SPF and DKIM passed (lib/service/mail-trust.ts). It is also a
+ * message: its text is appended like any other, then it decides the approval it names.
  */
 export const IngressMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('start'), agent: z.string().min(1), ...common }),
   z.object({ kind: z.literal('message'), ...common }),
+  z.object({
+    kind: z.literal('decision'),
+    ...common,
+    /** Who decided: the authenticated sender. */
+    from: z.string().min(1).max(320),
+    approvalId: z.string().min(1).max(200),
+    answer: MailDecisionSchema,
+  }),
 ]);
 export type IngressMessage = z.infer<typeof IngressMessageSchema>;
 export type IngressMessageInput = z.input<typeof IngressMessageSchema>;

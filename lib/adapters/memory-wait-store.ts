@@ -5,7 +5,7 @@ import { type WaitRecord, WaitRecordSchema, type WaitStore } from './wait-store.
 export class InMemoryWaitStore implements WaitStore {
   private readonly waits = new Map<string, WaitRecord>();
 
-  async put(wait: Omit<WaitRecord, 'status' | 'notifiedAt'>): Promise<WaitRecord> {
+  async put(wait: Omit<WaitRecord, 'status' | 'notifiedAt' | 'fallbackNotifiedAt'>): Promise<WaitRecord> {
     const existing = this.waits.get(wait.requestId);
     const record = WaitRecordSchema.parse({
       ...existing,
@@ -22,10 +22,11 @@ export class InMemoryWaitStore implements WaitStore {
     return wait === undefined ? undefined : structuredClone(wait);
   }
 
-  async markNotified(requestId: string, at: string): Promise<void> {
+  async markNotified(requestId: string, at: string, round: 'first' | 'fallback' = 'first'): Promise<void> {
     const wait = this.waits.get(requestId);
     if (!wait) throw new WaitNotFoundError(requestId);
-    if (wait.notifiedAt === undefined) this.waits.set(requestId, { ...wait, notifiedAt: at });
+    const field = round === 'first' ? 'notifiedAt' : 'fallbackNotifiedAt';
+    if (wait[field] === undefined) this.waits.set(requestId, { ...wait, [field]: at });
   }
 
   async decide(

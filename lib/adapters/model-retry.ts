@@ -71,6 +71,12 @@ export const delayBeforeRetry = (
   return Math.floor(settings.random() * ceiling);
 };
 
+/** Retry-After in seconds, as milliseconds. The HTTP-date form is rare on these APIs and falls back to backoff. */
+export const parseRetryAfter = (value: string | null): number | undefined => {
+  if (value === null || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
+  return Math.round(Number(value) * 1000);
+};
+
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',

@@ -8,21 +8,37 @@ export interface RenderedEmail {
   requestId?: string;
 }
 
+export interface RenderOptions {
+  /** Replies reach threadline (an inbound domain is set): an approval mail says how to decide by reply. */
+  repliesDecide?: boolean;
+}
+
 /** The email for a notification: a text and an HTML part saying the same. Never a task token. */
-export const renderNotification = (notification: Notification): RenderedEmail => {
+export const renderNotification = (
+  notification: Notification,
+  options: RenderOptions = {},
+): RenderedEmail => {
   const thread = `Thread ${notification.threadId}`;
   switch (notification.kind) {
     case 'approval-requested': {
       const args = JSON.stringify(notification.args, null, 2);
       const until = notification.expiresAt ? ` The link works until ${notification.expiresAt}.` : '';
+      const fallback = notification.fallback
+        ? 'Nobody decided this in time, so it comes to you as a fallback approver.'
+        : '';
+      const reply = options.repliesDecide
+        ? 'Or reply to this email with "approve", or "reject: <your reason>", as its first line.'
+        : '';
       return {
-        subject: `Approval needed: ${notification.tool}`,
+        subject: `${notification.fallback ? 'Approval overdue' : 'Approval needed'}: ${notification.tool}`,
         requestId: notification.approvalId,
-        text: `${thread} asks to run ${notification.tool} with:\n\n${args}\n\nApprove, reject or edit it here:\n${notification.link}\n${until.trim()}\n`,
+        text: `${fallback ? `${fallback}\n\n` : ''}${thread} asks to run ${notification.tool} with:\n\n${args}\n\nApprove, reject or edit it here:\n${notification.link}\n${until.trim()}\n${reply ? `\n${reply}\n` : ''}`,
         html: page(
-          `<p>${escapeHtml(thread)} asks to run <strong>${escapeHtml(notification.tool)}</strong> with:</p>` +
+          (fallback ? `<p><strong>${escapeHtml(fallback)}</strong></p>` : '') +
+            `<p>${escapeHtml(thread)} asks to run <strong>${escapeHtml(notification.tool)}</strong> with:</p>` +
             `<pre>${escapeHtml(args)}</pre>` +
-            `<p><a href="${escapeHtml(notification.link)}">Approve, reject or edit it</a>.${escapeHtml(until)}</p>`,
+            `<p><a href="${escapeHtml(notification.link)}">Approve, reject or edit it</a>.${escapeHtml(until)}</p>` +
+            (reply ? `<p>${escapeHtml(reply)}</p>` : ''),
         ),
       };
     }

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { HumanChannelSchema } from '../core/humans.ts';
 import { JsonObjectSchema } from '../core/json.ts';
 
 const base = {
   threadId: z.string().min(1),
   /** Who to tell. Absent: the notifier's default recipients (the approvers). */
   to: z.array(z.string().min(1)).optional(),
+  /** Where to tell them (the agent's channels). Absent: every channel the notifier has. */
+  channels: z.array(HumanChannelSchema).min(1).optional(),
 };
 
 /**
@@ -22,6 +25,8 @@ export const NotificationSchema = z.discriminatedUnion('kind', [
     expiresAt: z.string().optional(),
     /** The signed link for this recipient. */
     link: z.string(),
+    /** True when nobody decided in time and this goes to the fallback approvers. */
+    fallback: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('question'), ...base, requestId: z.string().min(1), question: z.string() }),
   z.object({ kind: z.literal('done'), ...base, message: z.string() }),

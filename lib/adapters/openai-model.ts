@@ -7,6 +7,7 @@ import { ModelError } from './model-error.ts';
 import {
   type AttemptResult,
   describeError,
+  parseRetryAfter,
   type RetryOptions,
   resolveRetry,
   withRetry,
@@ -224,12 +225,6 @@ const mapFinishReason = (
   const mapped = (reason && FINISH_REASONS[reason]) || 'other';
   // Some servers (older Ollama, some vLLM tool parsers) say `stop` beside a tool call.
   return mapped === 'end_turn' && calledTool ? 'tool_use' : mapped;
-};
-
-/** Retry-After in seconds. The HTTP-date form is rare on these APIs and falls back to backoff. */
-const parseRetryAfter = (value: string | null): number | undefined => {
-  if (value === null || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
-  return Math.round(Number(value) * 1000);
 };
 
 const excerpt = (text: string): string => {

@@ -30,8 +30,8 @@ export class SesNotifier implements Notifier {
     const parsed = NotificationSchema.parse(notification);
     const to = parsed.to ?? this.options.defaultTo;
     if (to.length === 0) return;
-    const email = renderNotification(parsed);
     const { inboundDomain } = this.options;
+    const email = renderNotification(parsed, { repliesDecide: inboundDomain !== undefined });
     await this.client.send(
       new SendEmailCommand({
         FromEmailAddress: this.options.from,

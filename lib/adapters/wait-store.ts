@@ -19,6 +19,11 @@ export const WaitRecordSchema = z.object({
   createdAt: z.string(),
   /** When the notification went out; a retried task (with a new token) does not notify again. */
   notifiedAt: z.string().optional(),
+  /**
+   * When the approval, undecided in time, went to the fallback approvers: at most once, and the
+   * start of its second and last round.
+   */
+  fallbackNotifiedAt: z.string().optional(),
   decidedBy: z.string().optional(),
   decidedAt: z.string().optional(),
   decision: z.string().optional(),
@@ -26,10 +31,11 @@ export const WaitRecordSchema = z.object({
 export type WaitRecord = z.infer<typeof WaitRecordSchema>;
 
 export interface WaitStore {
-  /** Stores or refreshes the wait with the newest task token; keeps `notifiedAt` and `status`. */
-  put(wait: Omit<WaitRecord, 'status' | 'notifiedAt'>): Promise<WaitRecord>;
+  /** Stores or refreshes the wait with the newest task token; keeps `status` and when it notified. */
+  put(wait: Omit<WaitRecord, 'status' | 'notifiedAt' | 'fallbackNotifiedAt'>): Promise<WaitRecord>;
   get(requestId: string): Promise<WaitRecord | undefined>;
-  markNotified(requestId: string, at: string): Promise<void>;
+  /** Records when people were told (`round: 'fallback'`: the fallback approvers); keeps the first time. */
+  markNotified(requestId: string, at: string, round?: 'first' | 'fallback'): Promise<void>;
   /**
    * Records the decision if the wait is still pending. `already` carries the record as it stood,
    * so the caller can say who decided and when.

@@ -6,6 +6,8 @@ export interface CliIo {
   isTty: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Settles when the user asks a long-running command to stop (Ctrl-C). */
+  interrupted?: Promise<unknown>;
 }
 
 export class UsageError extends Error {

@@ -2,6 +2,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Agent } from '../core/agent.ts';
 import { buildModelRequest } from '../core/request.ts';
 import { readCliConfig } from './config.ts';
+import { devCommand, fireSchedule } from './dev-command.ts';
 import type { ApproveMode } from './humans.ts';
 import { type CliIo, EXIT, UsageError } from './io.ts';
 import { runCommand } from './run-command.ts';
@@ -21,8 +22,15 @@ Usage:
   threadline prompt "<message>" [--agent billing]
       Print the exact model request (system prompt, rendered thread, tool schemas) for a
       thread holding that message: 100% of what the model sees.
+  threadline dev [--memory] [--model <setting>]
+      The deployed stack on this machine (what npm start runs): the synthesized template's
+      state machine, handlers, API, queues, schedules and mail, with local stand-ins for AWS.
+      THREADLINE_PORT (default 8787; 0 picks a free port), THREADLINE_SMTP_PORT (default 2525),
+      THREADLINE_API_TOKEN (require a bearer token on the thread API). --memory keeps nothing.
+  threadline schedule fire <name>
+      Fire one of the running local stack's schedules now.
   threadline demo
-      Run the example agent's demo thread: "create a $750 sponsorship link for Terri".
+      Run the example agent's demo thread in the terminal: "create a $750 sponsorship link for Terri".
   threadline threads [--agent <name>] [--status <status>] [--json]
       List stored threads, newest first, with status, tokens and estimated $.
   threadline show <thread-id> [--json]
@@ -55,6 +63,7 @@ const OPTIONS = {
   answer: { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
   store: { type: 'string' },
+  memory: { type: 'boolean', default: false },
   status: { type: 'string' },
   at: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -126,6 +135,16 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
         io.stdout.write(`${JSON.stringify(request, null, 2)}\n`);
         return EXIT.ok;
       }
+      case 'dev':
+        return await devCommand(
+          config,
+          { memory: values.memory, ...(values.model ? { model: values.model } : {}) },
+          io,
+          io.interrupted ?? new Promise(() => {}),
+        );
+      case 'schedule':
+        if (rest[0] !== 'fire' || !rest[1]) throw new UsageError('usage: threadline schedule fire <name>');
+        return await fireSchedule(config, rest[1], io);
       case 'threads':
         return await listThreads(
           runtime,

@@ -1,5 +1,6 @@
+import { type AgentHumans, AgentHumansSchema } from './humans.ts';
 import type { Price } from './pricing.ts';
-import type { Tool } from './tools.ts';
+import { describeIssues, type Tool } from './tools.ts';
 
 /** What an agent's prompt function is given. Everything else it needs, it owns (factor 2). */
 export interface PromptInput {
@@ -45,6 +46,8 @@ export interface Agent {
   limits: AgentLimits;
   /** Overrides of the shared price table, for models the team pays a different rate for. */
   prices?: Readonly<Record<string, Price>>;
+  /** Its approvers, fallback approvers, approval timeout, channels and allowed mail senders. */
+  humans?: AgentHumans;
 }
 
 export interface AgentDefinition extends Omit<Agent, 'limits'> {
@@ -62,5 +65,13 @@ export const defineAgent = (definition: AgentDefinition): Agent => {
     if (names.has(name)) throw new Error(`agent ${definition.name} declares tool ${name} twice`);
     names.add(name);
   }
-  return { ...definition, limits: { ...DEFAULT_LIMITS, ...definition.limits } };
+  const humans = definition.humans === undefined ? undefined : AgentHumansSchema.safeParse(definition.humans);
+  if (humans?.success === false) {
+    throw new Error(`agent ${definition.name} declares invalid humans: ${describeIssues(humans.error)}`);
+  }
+  return {
+    ...definition,
+    limits: { ...DEFAULT_LIMITS, ...definition.limits },
+    ...(humans === undefined ? {} : { humans: humans.data }),
+  };
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SenderPatternSchema } from '../core/humans.ts';
 
 /** The log retention periods CloudWatch Logs accepts, in days. */
 const RETENTION_DAYS = [
@@ -27,6 +28,13 @@ const commaList = (value: unknown): unknown =>
         .map((item) => item.trim())
         .filter((item) => item.length > 0)
     : value;
+
+/** A Secrets Manager secret name: letters, digits and /_+=.@- (AWS's own rule). */
+const SecretNameSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[\w/+=.@-]+$/, 'a Secrets Manager secret name');
 
 export const ScheduleSchema = z.strictObject({
   /** Names the schedule's threads (`sched-<name>-<time>`) and its idempotency keys. */
@@ -59,6 +67,16 @@ export const ThreadlineConfigSchema = z.object({
   ),
   /** Who approves gated tools and hears about escalations and failures. */
   approverEmails: z.preprocess(commaList, z.array(z.email()).default([])),
+  /** Asked once when nobody decides an approval in time; then it expires. Agents may name their own. */
+  fallbackApproverEmails: z.preprocess(commaList, z.array(z.email()).default([])),
+  /** Addresses and `@domain`s that may write to agents by mail (agents may name their own); anyone when unset. */
+  allowedSenders: z.preprocess(commaList, z.array(SenderPatternSchema).optional()),
+  /** The Secrets Manager secret (its name) that holds a Slack incoming-webhook URL; no Slack when unset. */
+  slackWebhookSecretName: z.preprocess(unsetWhenEmpty, SecretNameSchema.optional()),
+  /** Where signed webhook notifications are POSTed; no webhook when unset. */
+  webhookUrl: z.preprocess(unsetWhenEmpty, z.url({ protocol: /^https$/ }).optional()),
+  /** The Secrets Manager secret (its name) webhooks are signed with; needed with `webhookUrl`. */
+  webhookSecretName: z.preprocess(unsetWhenEmpty, SecretNameSchema.optional()),
   /** The verified SES identity notifications are sent from; no email goes out when unset. */
   senderEmail: z.preprocess(unsetWhenEmpty, z.email().optional()),
   /** The domain SES receives mail for; no inbound mail when unset. */
@@ -95,6 +113,12 @@ export const ThreadlineConfigSchema = z.object({
 });
 export type ThreadlineConfig = z.infer<typeof ThreadlineConfigSchema>;
 
+/** A webhook is always signed: a URL without the secret to sign with fails synth. */
+const checkWebhook = (config: ThreadlineConfig): string | undefined =>
+  config.webhookUrl !== undefined && config.webhookSecretName === undefined
+    ? 'webhookSecretName: required with webhookUrl (webhooks are always signed)'
+    : undefined;
+
 export const CONFIG_KEYS = Object.keys(ThreadlineConfigSchema.shape) as (keyof ThreadlineConfig)[];
 
 export class InvalidConfigError extends Error {
@@ -111,7 +135,13 @@ export class InvalidConfigError extends Error {
 export const readConfig = (readContext: (key: string) => unknown): ThreadlineConfig => {
   const raw = Object.fromEntries(CONFIG_KEYS.map((key) => [key, readContext(key)]));
   const parsed = ThreadlineConfigSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const problem = checkWebhook(parsed.data);
+    if (problem !== undefined) {
+      throw new InvalidConfigError(['webhookSecretName'], `invalid CDK context:\n  - ${problem}`);
+    }
+    return parsed.data;
+  }
   const problems = parsed.error.issues.map((issue) => {
     const [key, ...rest] = issue.path.map(String);
     return { key: key ?? '(context)', text: `${[key, ...rest].join('.')}: ${issue.message}` };

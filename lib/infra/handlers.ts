@@ -31,6 +31,8 @@ export interface HandlersProps {
   payloads: s3.Bucket;
   ingress: sqs.Queue;
   signingSecret: secretsmanager.ISecret;
+  /** Secrets the notifying functions read: the Slack webhook URL, the webhook signing key. */
+  channelSecrets: { slackWebhook?: secretsmanager.ISecret; webhook?: secretsmanager.ISecret };
   loop: LoopReference;
   logRetention: logs.RetentionDays;
 }
@@ -65,10 +67,21 @@ export class Handlers extends Construct {
       [ENV.payloadBucket]: payloads.bucketName,
     };
     // Whoever sends mail sets `Reply-To: reply+<thread>@<inbound domain>`, so replies find their thread.
+    // Secrets travel as names only: each function reads the value from Secrets Manager at cold start.
+    const { slackWebhook, webhook } = props.channelSecrets;
     const people = {
       [ENV.approverEmails]: config.approverEmails.join(','),
+      ...(config.fallbackApproverEmails.length === 0
+        ? {}
+        : { [ENV.fallbackApproverEmails]: config.fallbackApproverEmails.join(',') }),
+      ...(config.allowedSenders === undefined
+        ? {}
+        : { [ENV.allowedSenders]: config.allowedSenders.join(',') }),
       ...(config.senderEmail === undefined ? {} : { [ENV.senderEmail]: config.senderEmail }),
       ...(config.inboundDomain === undefined ? {} : { [ENV.inboundDomain]: config.inboundDomain }),
+      ...(slackWebhook === undefined ? {} : { [ENV.slackWebhookSecret]: slackWebhook.secretName }),
+      ...(config.webhookUrl === undefined ? {} : { [ENV.webhookUrl]: config.webhookUrl }),
+      ...(webhook === undefined ? {} : { [ENV.webhookSecret]: webhook.secretName }),
     };
     const make = (constructId: string, options: Omit<HandlerFunctionProps, 'logRetention'>): NodejsFunction =>
       new HandlerFunction(this, constructId, { ...options, logRetention: props.logRetention }).function;
@@ -76,8 +89,11 @@ export class Handlers extends Construct {
       grantThreadTable(threads, fn, { write: access === 'readWrite', listing });
       grantThreadPayloads(payloads, fn, access);
     };
-    const sendsEmail = (fn: NodejsFunction): void => {
+    /** Everything a function that tells people needs: SES, and the Slack and webhook secrets. */
+    const notifies = (fn: NodejsFunction): void => {
       if (config.senderEmail !== undefined) grantSendEmail(fn, config.senderEmail);
+      slackWebhook?.grantRead(fn);
+      webhook?.grantRead(fn);
     };
 
     this.api = make('Api', {
@@ -150,7 +166,7 @@ export class Handlers extends Construct {
       },
     });
     threadAccess(this.awaitHuman, 'readWrite');
-    sendsEmail(this.awaitHuman);
+    notifies(this.awaitHuman);
     props.signingSecret.grantRead(this.awaitHuman);
     // A decision that landed before the token was stored: the wait resumes its own task.
     grantLoop(this.awaitHuman, loop, ['respond']);
@@ -158,11 +174,19 @@ export class Handlers extends Construct {
     this.expire = make('Expire', {
       name: 'expire',
       entry: 'lambdas/expire.ts',
-      description: 'threadline approval timeout: record the approval as expired',
-      timeout: Duration.seconds(15),
-      environment: base,
+      description:
+        'threadline approval timeout: ask the fallback approvers once, then record the approval as expired',
+      timeout: Duration.seconds(30),
+      environment: {
+        ...base,
+        ...people,
+        [ENV.approvalTimeout]: String(config.approvalTimeoutSeconds),
+        [ENV.signingSecret]: props.signingSecret.secretArn,
+      },
     });
     threadAccess(this.expire, 'readWrite');
+    notifies(this.expire);
+    props.signingSecret.grantRead(this.expire);
 
     this.startChild = make('StartChild', {
       name: 'start-child',
@@ -185,7 +209,7 @@ export class Handlers extends Construct {
       environment: { ...base, ...people, [ENV.stateMachine]: loop.arn },
     });
     threadAccess(this.notify, 'readWrite');
-    sendsEmail(this.notify);
+    notifies(this.notify);
     grantLoop(this.notify, loop, ['start', 'respond']);
 
     this.onFailure = make('OnFailure', {
@@ -197,7 +221,7 @@ export class Handlers extends Construct {
       environment: { ...base, ...people, [ENV.stateMachine]: loop.arn },
     });
     threadAccess(this.onFailure, 'readWrite');
-    sendsEmail(this.onFailure);
+    notifies(this.onFailure);
     grantLoop(this.onFailure, loop, ['start', 'respond']);
 
     this.inboundEmail =

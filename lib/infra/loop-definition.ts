@@ -42,6 +42,7 @@ export const STATE = {
   awaitApproval: 'AwaitApproval',
   approved: 'Approved?',
   expire: 'Expire',
+  extended: 'Extended?',
   awaitHuman: 'AwaitHuman',
   startChild: 'StartChild',
   notifyDone: 'NotifyDone',
@@ -103,8 +104,14 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
   ).next(step);
 
   const expire = guarded(
-    invoke(scope, STATE.expire, functions.expire, { threadId, next: sfn.JsonPath.objectAt('$.step.next') }),
-  ).next(step);
+    invoke(
+      scope,
+      STATE.expire,
+      functions.expire,
+      { threadId, next: sfn.JsonPath.objectAt('$.step.next') },
+      { resultPath: '$.expire' },
+    ),
+  );
   const approved = new sfn.Choice(scope, STATE.approved).otherwise(step);
   for (const tool of props.tools.filter((spec) => spec.needsApproval)) {
     approved.when(
@@ -125,11 +132,24 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
     threadId,
     props.approvalTimeout,
   );
-  // An expired approval is a decision like any other: recorded, then the model takes the next step.
+  // A timed-out approval goes to Expire: it may ask the fallback approvers and wait another round
+  // (back to AwaitApproval, the same wait and approval id), or record it as expired, a decision
+  // like any other, and the model takes the next step. Approved? stays reachable only from here.
   withRetries(awaitApproval)
     .addCatch(expire, { errors: ['States.Timeout'], resultPath: '$.error' })
     .addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' })
     .next(approved);
+  expire.next(
+    new sfn.Choice(scope, STATE.extended)
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.isPresent('$.expire.extended'),
+          sfn.Condition.booleanEquals('$.expire.extended', true),
+        ),
+        awaitApproval,
+      )
+      .otherwise(step),
+  );
 
   const startChild = guarded(
     invoke(scope, STATE.startChild, functions.startChild, {

@@ -56,6 +56,28 @@ export class ThreadlineStack extends Stack {
         'Rotating the signing key invalidates every approval link still waiting (up to approvalTimeoutSeconds); rotate it by hand when no approval is pending.',
     });
 
+    // Made outside the stack and named in context, so their values never pass through CloudFormation.
+    const channelSecrets = {
+      ...(props.slackWebhookSecretName === undefined
+        ? {}
+        : {
+            slackWebhook: secretsmanager.Secret.fromSecretNameV2(
+              this,
+              'SlackWebhookUrl',
+              props.slackWebhookSecretName,
+            ),
+          }),
+      ...(props.webhookSecretName === undefined
+        ? {}
+        : {
+            webhook: secretsmanager.Secret.fromSecretNameV2(
+              this,
+              'WebhookSigningKey',
+              props.webhookSecretName,
+            ),
+          }),
+    };
+
     this.handlers = new Handlers(this, 'Functions', {
       config: props,
       tools: manifest.tools,
@@ -64,6 +86,7 @@ export class ThreadlineStack extends Stack {
       payloads,
       ingress: ingress.queue,
       signingSecret,
+      channelSecrets,
       loop,
       logRetention,
     });
@@ -83,12 +106,14 @@ export class ThreadlineStack extends Stack {
       },
       tools: manifest.tools,
       loop,
-      approvalTimeoutSeconds: props.approvalTimeoutSeconds,
+      approvalTimeoutSeconds: approvalTimerSeconds(props.approvalTimeoutSeconds, manifest),
       logRetention,
     });
 
     this.api = new ThreadApi(this, 'Api', { handler: this.handlers.api, logRetention });
     this.handlers.awaitHuman.addEnvironment(ENV.approvalBaseUrl, this.api.approvalsUrl);
+    // The fallback approvers' links are signed by Expire.
+    this.handlers.expire.addEnvironment(ENV.approvalBaseUrl, this.api.approvalsUrl);
 
     if (props.schedules.length > 0) {
       new Schedules(this, 'Schedules', {
@@ -110,6 +135,14 @@ export class ThreadlineStack extends Stack {
     new CfnOutput(this, 'IngressQueueUrl', { value: ingress.queue.queueUrl });
   }
 }
+
+/**
+ * How long `AwaitApproval` waits before `Expire` looks at it: the shortest round any agent has.
+ * An agent with a longer round is simply waited on again (`Expire` says `still-waiting`), so one
+ * timer serves every agent, and the state machine stays one for all of them.
+ */
+export const approvalTimerSeconds = (deploymentSeconds: number, manifest: AgentManifest): number =>
+  Math.min(deploymentSeconds, ...(manifest.approvalTimeouts ?? []));
 
 /** Inbound addresses must be at the inbound domain and name an agent that exists. */
 const checkInboundAgents = (config: ThreadlineConfig, agents: readonly string[]): void => {

@@ -12,6 +12,8 @@ export interface ToolSpec {
 export interface AgentManifest {
   agents: string[];
   tools: ToolSpec[];
+  /** The approval timeouts agents declare (`humans.approvalTimeoutSeconds`); absent when none does. */
+  approvalTimeouts?: number[];
 }
 
 export class DuplicateToolError extends Error {
@@ -56,5 +58,12 @@ const depsNotAvailableAtSynth = (): AgentDeps =>
 /** The agents of `lib/agents`, the single source of the tools the stack builds functions for. */
 export const readAgentManifest = (): AgentManifest => {
   const agents = createAgents(depsNotAvailableAtSynth());
-  return { agents: [...agents.keys()], tools: listTools(agents) };
+  const approvalTimeouts = [...agents.values()].flatMap(
+    (agent) => agent.humans?.approvalTimeoutSeconds ?? [],
+  );
+  return {
+    agents: [...agents.keys()],
+    tools: listTools(agents),
+    ...(approvalTimeouts.length === 0 ? {} : { approvalTimeouts }),
+  };
 };

@@ -3,14 +3,16 @@ import { ThreadStateError } from '../core/errors.ts';
 import type { Thread } from '../core/events.ts';
 import type { Next } from '../core/next.ts';
 import { deriveThreadState } from '../core/thread-state.ts';
+import { approvalDeadline, peopleOf } from './agent-people.ts';
+import { type ApprovalNoticeDeps, requestApproval } from './approval-notices.ts';
 import { resumeOutput } from './decide-wait.ts';
-import type { NotifyingDeps } from './deps.ts';
 import { ownersOf, recipients } from './people.ts';
 
-export interface AwaitHumanDeps extends NotifyingDeps {
-  /** The signed link an approver decides with; `expiresAt` is ISO-8601. Never carries the token. */
-  linkFor(approvalId: string, approver: string, expiresAt: string): Promise<string>;
-  /** How long an approval waits (the state machine's timeout): the links expire with it. */
+export interface AwaitHumanDeps extends ApprovalNoticeDeps {
+  /**
+   * How long a round of an approval waits, unless the agent says otherwise: the links expire with
+   * it (after the fallback round too, when the agent has fallback approvers).
+   */
   approvalTimeoutSeconds: number;
 }
 
@@ -123,36 +125,30 @@ const tellPeople = async (
 ): Promise<void> => {
   const state = deriveThreadState(thread.events);
   const threadId = thread.id;
+  const people = peopleOf(deps.agents.get(thread.agent), deps);
+  const channels = people.channels === undefined ? {} : { channels: [...people.channels] };
   if (kind === 'approval' && state.pendingApproval) {
-    const { approvalId, tool, args, at } = state.pendingApproval;
-    const expiresAt = new Date(Date.parse(at) + deps.approvalTimeoutSeconds * 1000).toISOString();
-    for (const approver of deps.approvers) {
-      const link = await deps.linkFor(approvalId, approver, expiresAt);
-      await deps.notifier.notify({
-        kind: 'approval-requested',
-        threadId,
-        to: [approver],
-        approvalId,
-        tool,
-        args,
-        expiresAt,
-        link,
-      });
-    }
+    const round = {
+      approvers: people.approvers,
+      expiresAt: approvalDeadline(state.pendingApproval.at, people),
+      fallback: false,
+    };
+    await requestApproval(threadId, state.pendingApproval, round, people, deps);
   }
   if (kind === 'question' && state.pendingQuestion) {
-    const to = recipients(ownersOf(thread), deps.approvers);
+    const to = recipients(ownersOf(thread), people.approvers);
     await deps.notifier.notify({
       kind: 'question',
       threadId,
       requestId,
       question: state.pendingQuestion.question,
       ...(to ? { to } : {}),
+      ...channels,
     });
   }
   if (kind === 'escalation' && state.escalation) {
     const { reason, detail } = state.escalation;
-    const to = recipients(deps.approvers, ownersOf(thread));
+    const to = recipients(people.approvers, ownersOf(thread));
     await deps.notifier.notify({
       kind: 'escalation',
       threadId,
@@ -160,6 +156,7 @@ const tellPeople = async (
       reason,
       detail,
       ...(to ? { to } : {}),
+      ...channels,
     });
   }
 };

@@ -2,6 +2,7 @@ import type { Notifier } from '../adapters/notifier.ts';
 import type { Orchestrator } from '../adapters/orchestrator.ts';
 import type { WaitStore } from '../adapters/wait-store.ts';
 import type { Agent } from '../core/agent.ts';
+import type { HumanChannel } from '../core/humans.ts';
 import type { Clock, Ids, ThreadStore } from '../core/ports.ts';
 import { UnknownAgentError } from './errors.ts';
 
@@ -18,8 +19,17 @@ export interface ServiceDeps {
 /** Use cases that tell people something: who to tell when nobody in particular is named. */
 export interface NotifyingDeps extends ServiceDeps {
   notifier: Notifier;
-  /** The team's approvers: they decide approvals and hear about escalations and failures. */
+  /**
+   * The team's approvers: they decide approvals and hear about escalations and failures. These
+   * and the settings below are the defaults; an agent's own `humans` block overrides them.
+   */
   approvers: readonly string[];
+  /** Asked once when nobody decides an approval in time. */
+  fallbackApprovers?: readonly string[];
+  /** The channels the deployment has configured: where agents that name none are heard. */
+  channels?: readonly HumanChannel[];
+  /** Who may write to any agent by mail (addresses and `@domain`s); anyone when unset. */
+  allowedSenders?: readonly string[];
 }
 
 /** The agent a thread runs, or `UnknownAgentError`. */

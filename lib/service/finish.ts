@@ -1,5 +1,6 @@
 import { finalMessageOf, parentOf } from '../core/child.ts';
 import { deriveThreadState } from '../core/thread-state.ts';
+import { peopleOf } from './agent-people.ts';
 import type { NotifyingDeps } from './deps.ts';
 import { ownersOf, recipients } from './people.ts';
 import { reportToParent } from './report-to-parent.ts';
@@ -32,6 +33,13 @@ export const finishThread = async (
   }
   if (kind === 'escalation') return { notified: false };
   const to = recipients(ownersOf(thread));
-  await deps.notifier.notify({ kind: 'done', threadId, message, ...(to ? { to } : {}) });
+  const { channels } = peopleOf(deps.agents.get(thread.agent), deps);
+  await deps.notifier.notify({
+    kind: 'done',
+    threadId,
+    message,
+    ...(to ? { to } : {}),
+    ...(channels === undefined ? {} : { channels: [...channels] }),
+  });
   return { notified: true };
 };

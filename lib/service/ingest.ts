@@ -1,10 +1,10 @@
 import type { IngressMessage } from '../adapters/ingress-message.ts';
 import { ThreadExistsError } from '../adapters/store-errors.ts';
-import { answerQuestion } from '../core/decide.ts';
+import { answerQuestion, decideApproval } from '../core/decide.ts';
 import type { Event, NewEvent } from '../core/events.ts';
 import { deriveThreadState } from '../core/thread-state.ts';
 import { decideWait } from './decide-wait.ts';
-import type { ServiceDeps } from './deps.ts';
+import { agentOf, type ServiceDeps } from './deps.ts';
 import { UnknownAgentError } from './errors.ts';
 
 export type IngestAction =
@@ -14,6 +14,8 @@ export type IngestAction =
   | 'already-started'
   /** The thread waited for a person (a question, an escalation): this message answers it. */
   | 'answered'
+  /** A trusted reply decided the thread's pending approval. */
+  | 'decided'
   /** The thread is busy (running, awaiting approval, paused): the next step reads the message. */
   | 'appended'
   /** The thread is cancelled: the message is kept, nothing runs. */
@@ -51,6 +53,9 @@ export const ingestMessage = async (message: IngressMessage, deps: ServiceDeps):
   const seq = stored.seq;
 
   if (state.status === 'cancelled') return { action: 'ignored', seq };
+  if (message.kind === 'decision' && state.pendingApproval?.approvalId === message.approvalId) {
+    return decideByMessage(message, seq, deps);
+  }
   const answer = {
     decision: 'answer' as const,
     text: message.text,
@@ -84,6 +89,27 @@ export const ingestMessage = async (message: IngressMessage, deps: ServiceDeps):
   if (!isIdle(before)) return { action: 'appended', seq };
   const started = await deps.orchestrator.startTurn(threadId, seq);
   return { action: started, seq };
+};
+
+/**
+ * A decision that arrived as a message (a trusted email reply): decided like a link's decision,
+ * by its sender, once. When the approval's wait has not stored its token yet, the decision goes
+ * straight into the thread, and the wait, finding it there, resumes at once.
+ */
+const decideByMessage = async (
+  message: Extract<IngressMessage, { kind: 'decision' }>,
+  seq: number,
+  deps: ServiceDeps,
+): Promise<IngestOutcome> => {
+  const input = { ...message.answer, by: message.from };
+  const decided = await decideWait(message.approvalId, input, deps);
+  if (decided.ok) return { action: 'decided', seq };
+  if (decided.reason !== 'unknown') return { action: 'appended', seq, detail: reasonOf(decided) };
+  const thread = await deps.store.load(message.threadId);
+  const outcome = decideApproval(thread, agentOf(deps, thread), message.approvalId, input, deps);
+  if (!outcome.ok) return { action: 'appended', seq, detail: outcome.reason };
+  await deps.store.append(message.threadId, outcome.events);
+  return { action: 'decided', seq, detail: 'decided before the wait was stored' };
 };
 
 /** Idle: nothing runs and nothing waits, so only a new turn takes the message. */

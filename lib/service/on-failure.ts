@@ -1,6 +1,7 @@
 import { parentOf } from '../core/child.ts';
 import type { NewEvent } from '../core/events.ts';
 import { deriveThreadState } from '../core/thread-state.ts';
+import { peopleOf } from './agent-people.ts';
 import type { NotifyingDeps } from './deps.ts';
 import { ownersOf, recipients } from './people.ts';
 import { reportToParent } from './report-to-parent.ts';
@@ -53,8 +54,15 @@ export const recordFailure = async (
     return { recorded, error: line, parentId };
   }
   if (recorded) {
-    const to = recipients(deps.approvers, ownersOf(thread));
-    await deps.notifier.notify({ kind: 'failure', threadId, error: line, ...(to ? { to } : {}) });
+    const people = peopleOf(deps.agents.get(thread.agent), deps);
+    const to = recipients(people.approvers, ownersOf(thread));
+    await deps.notifier.notify({
+      kind: 'failure',
+      threadId,
+      error: line,
+      ...(to ? { to } : {}),
+      ...(people.channels === undefined ? {} : { channels: [...people.channels] }),
+    });
   }
   return { recorded, error: line };
 };

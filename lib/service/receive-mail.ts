@@ -4,8 +4,20 @@ import { threadFromRecipient, threadFromReferences } from '../adapters/mail-addr
 import { parseMail } from '../adapters/mime-mail.ts';
 import type { RawMailSource } from '../adapters/s3-raw-mail.ts';
 import type { SesNotification } from '../adapters/ses-receipt-event.ts';
+import type { Agent } from '../core/agent.ts';
 import { ThreadNotFoundError } from '../core/errors.ts';
+import type { Thread } from '../core/events.ts';
 import type { ThreadStore } from '../core/ports.ts';
+import { deriveThreadState } from '../core/thread-state.ts';
+import {
+  type AgentPeople,
+  isAllowedSender,
+  isApproverOf,
+  type PeopleDefaults,
+  peopleOf,
+} from './agent-people.ts';
+import { decisionIn } from './mail-decision.ts';
+import { whyNotTrusted } from './mail-trust.ts';
 import { replyText } from './reply-text.ts';
 
 export interface ReceiveMailDeps {
@@ -17,10 +29,21 @@ export interface ReceiveMailDeps {
   agentsByRecipient: ReadonlyMap<string, string>;
   /** The domain SES receives for; reply addresses (`reply+<thread>@…`) are at it. */
   inboundDomain?: string;
+  /** The agents, for their approvers and allowed senders. */
+  agents: ReadonlyMap<string, Agent>;
+  /** The deployment's approvers and allowed senders: the defaults for agents that name none. */
+  people: PeopleDefaults;
 }
 
 export type ReceiveMailOutcome =
-  | { action: 'queued'; kind: IngressMessage['kind']; threadId: string; key: string }
+  | {
+      action: 'queued';
+      kind: IngressMessage['kind'];
+      threadId: string;
+      key: string;
+      /** A reply that says "approve" or "reject: …" but may not decide: why it is only a message. */
+      notADecision?: string;
+    }
   | { action: 'dropped'; reason: string };
 
 const MAX_TEXT = 100_000;
@@ -29,9 +52,12 @@ const MAX_KEY = 128;
 /**
  * One received mail → one ingress message. A reply (its References name a thread, or it was sent
  * to a thread's reply address) continues that thread; other mail to an agent's address starts a
- * thread, whose id derives from the mail, so a redelivered notification starts the same one. Mail
- * SES judged spam or infected is dropped. Everything in a mail is untrusted: it is fenced as data
- * in the model's context. Who may approve by mail is decided elsewhere, not here.
+ * thread, whose id derives from the mail, so a redelivered notification starts the same one.
+ * Dropped: mail SES judged spam or infected, and mail from senders the agent does not accept
+ * (`allowedSenders`; its approvers always may write). Everything in a mail is untrusted: it is
+ * fenced as data in the model's context. A reply whose first line is `approve` or
+ * `reject: <reason>` decides the thread's pending approval only when mail-trust.ts trusts it
+ * (SPF and DKIM PASS, the From aligned, an approver); otherwise it is an ordinary message.
  */
 export const receiveMail = async (
   ses: SesNotification,
@@ -43,24 +69,39 @@ export const receiveMail = async (
 
   const mail = await parseMail(await deps.rawMail.read(ses.mail.messageId));
   const key = keyOf(mail.messageId ?? `ses:${ses.mail.messageId}`);
-  const from = mail.from ?? ses.mail.source.toLowerCase();
+  const from = (mail.from ?? ses.mail.source.toLowerCase()).slice(0, 320);
   const replyTo =
     threadFromReferences(mail.references) ??
     receipt.recipients.map((address) => threadFromRecipient(address, deps.inboundDomain)).find(Boolean);
   const common = {
     channel: 'email' as const,
-    from: from.slice(0, 320),
+    from,
     ...(mail.subject ? { subject: mail.subject.slice(0, 998) } : {}),
     untrusted: true,
     key,
   };
 
   if (replyTo !== undefined) {
-    if (!(await exists(deps.store, replyTo)))
-      return { action: 'dropped', reason: `a reply to thread ${replyTo}, which does not exist` };
-    const text = bodyOf(replyText(mail.text), mail.subject);
-    await deps.ingress.send({ kind: 'message', threadId: replyTo, text, ...common });
-    return { action: 'queued', kind: 'message', threadId: replyTo, key };
+    const thread = await loadOrUndefined(deps.store, replyTo);
+    if (!thread) return { action: 'dropped', reason: `a reply to thread ${replyTo}, which does not exist` };
+    const people = peopleOf(deps.agents.get(thread.agent), deps.people);
+    if (!mayWrite(people, from)) return refusedSender(from, thread.agent);
+    const reply = replyText(mail.text);
+    const text = bodyOf(reply, mail.subject);
+    const answer = decisionIn(reply);
+    const pending = deriveThreadState(thread.events).pendingApproval;
+    if (answer === undefined || pending === undefined) {
+      await deps.ingress.send({ kind: 'message', threadId: replyTo, text, ...common });
+      return { action: 'queued', kind: 'message', threadId: replyTo, key };
+    }
+    const distrust = whyNotTrusted(ses, from, people);
+    if (distrust !== undefined) {
+      await deps.ingress.send({ kind: 'message', threadId: replyTo, text, ...common });
+      return { action: 'queued', kind: 'message', threadId: replyTo, key, notADecision: distrust };
+    }
+    const { approvalId } = pending;
+    await deps.ingress.send({ kind: 'decision', threadId: replyTo, text, approvalId, answer, ...common });
+    return { action: 'queued', kind: 'decision', threadId: replyTo, key };
   }
   const agent = receipt.recipients
     .map((address) => deps.agentsByRecipient.get(address.toLowerCase()))
@@ -68,6 +109,7 @@ export const receiveMail = async (
   if (agent === undefined) {
     return { action: 'dropped', reason: `no agent receives mail at ${receipt.recipients.join(', ')}` };
   }
+  if (!mayWrite(peopleOf(deps.agents.get(agent), deps.people), from)) return refusedSender(from, agent);
   const threadId = `th_mail_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
   await deps.ingress.send({
     kind: 'start',
@@ -79,12 +121,23 @@ export const receiveMail = async (
   return { action: 'queued', kind: 'start', threadId, key };
 };
 
-const exists = async (store: Pick<ThreadStore, 'load'>, threadId: string): Promise<boolean> => {
+/** The agent's allowed senders, and its approvers, who always may write to it. */
+const mayWrite = (people: AgentPeople, from: string): boolean =>
+  isAllowedSender(people, from) || isApproverOf(people, from);
+
+const refusedSender = (from: string, agent: string): ReceiveMailOutcome => ({
+  action: 'dropped',
+  reason: `${from} is not among the ${agent} agent's allowed senders`,
+});
+
+const loadOrUndefined = async (
+  store: Pick<ThreadStore, 'load'>,
+  threadId: string,
+): Promise<Thread | undefined> => {
   try {
-    await store.load(threadId);
-    return true;
+    return await store.load(threadId);
   } catch (error) {
-    if (error instanceof ThreadNotFoundError) return false;
+    if (error instanceof ThreadNotFoundError) return undefined;
     throw error;
   }
 };

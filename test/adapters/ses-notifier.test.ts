@@ -61,6 +61,34 @@ describe('SesNotifier', () => {
     expect(input?.Content?.Simple?.Body?.Text?.Data).toBe('Thread th-1 failed: ModelFailed: bad request\n');
   });
 
+  it('tells an approver how to decide by reply when replies reach threadline, and a fallback approver why it is theirs', async () => {
+    const approval = {
+      kind: 'approval-requested' as const,
+      threadId: 'th-1',
+      to: ['boss@example.com'],
+      approvalId: 'apr-1',
+      tool: 'create_payment_link',
+      args: { amountUsd: 750 },
+      link: 'https://api.example.com/approvals/apr-1?a=boss%40example.com&d=any&e=1&s=sig',
+    };
+    await notifier({ inboundDomain: 'in.example.com' }).notify({ ...approval, fallback: true });
+    await notifier().notify(approval);
+
+    const [withReplies, withoutReplies] = ses
+      .commandCalls(SendEmailCommand)
+      .map((call) => call.args[0].input.Content?.Simple);
+    expect(withReplies?.Subject?.Data).toBe('Approval overdue: create_payment_link');
+    expect(withReplies?.Body?.Text?.Data).toMatch(
+      /^Nobody decided this in time, so it comes to you as a fallback approver\.\n\nThread th-1 asks/,
+    );
+    expect(withReplies?.Body?.Text?.Data).toContain(
+      'Or reply to this email with "approve", or "reject: <your reason>", as its first line.',
+    );
+    expect(withReplies?.Body?.Html?.Data).toContain('&quot;reject: &lt;your reason&gt;&quot;');
+    expect(withoutReplies?.Subject?.Data).toBe('Approval needed: create_payment_link');
+    expect(withoutReplies?.Body?.Text?.Data).not.toContain('reply');
+  });
+
   it('asks a question so that a reply answers it', async () => {
     await notifier({ inboundDomain: 'in.example.com' }).notify({
       kind: 'question',

@@ -3,7 +3,9 @@ import type { WaitRecord, WaitStore } from '../../lib/adapters/wait-store.ts';
 
 /** What every `WaitStore` must do; run against each implementation. */
 export const describeWaitStoreContract = (name: string, makeStore: () => Promise<WaitStore>): void => {
-  const wait = (overrides: Partial<WaitRecord> = {}): Omit<WaitRecord, 'status' | 'notifiedAt'> => ({
+  const wait = (
+    overrides: Partial<WaitRecord> = {},
+  ): Omit<WaitRecord, 'status' | 'notifiedAt' | 'fallbackNotifiedAt'> => ({
     requestId: 'apr-1',
     threadId: 'th-1',
     kind: 'approval',
@@ -54,6 +56,23 @@ export const describeWaitStoreContract = (name: string, makeStore: () => Promise
       await store.markNotified('apr-1', '2026-01-01T00:09:00.000Z');
 
       expect((await store.get('apr-1'))?.notifiedAt).toBe('2026-01-01T00:00:01.000Z');
+    });
+
+    it('keeps when the fallback approvers were asked apart from the first notice, the first time only', async () => {
+      const store = await makeStore();
+      await store.put(wait());
+      await store.markNotified('apr-1', '2026-01-01T00:00:01.000Z');
+
+      await store.markNotified('apr-1', '2026-01-02T00:00:00.000Z', 'fallback');
+      await store.markNotified('apr-1', '2026-01-02T00:09:00.000Z', 'fallback');
+      const refreshed = await store.put(wait({ taskToken: 'token-2' }));
+
+      expect(refreshed).toEqual({
+        ...wait({ taskToken: 'token-2' }),
+        status: 'pending',
+        notifiedAt: '2026-01-01T00:00:01.000Z',
+        fallbackNotifiedAt: '2026-01-02T00:00:00.000Z',
+      });
     });
 
     it('throws when marking a wait it does not hold as notified', async () => {

@@ -123,9 +123,26 @@ describe('the agent loop, as synthesized', () => {
       [['States.Timeout'], 'Expire'],
       [['States.ALL'], 'Failed'],
     ]);
-    expect(definition.States.Expire?.Next).toBe('Step');
+    expect(definition.States.Expire).toMatchObject({ Next: 'Extended?', ResultPath: '$.expire' });
     expect(definition.States.AwaitHuman).toMatchObject({ TimeoutSeconds: 7 * 86_400, Next: 'Step' });
     expect(definition.States.Failed).toMatchObject({ Next: 'Fail', Catch: [{ Next: 'Fail' }] });
+  });
+
+  it('goes back to AwaitApproval when Expire extends the wait, and to the step otherwise', () => {
+    const extended = definition.States['Extended?'] as AslState;
+    expect(extended).toMatchObject({ Type: 'Choice', Default: 'Step' });
+    expect(extended.Choices).toEqual([
+      {
+        And: [
+          { Variable: '$.expire.extended', IsPresent: true },
+          { Variable: '$.expire.extended', BooleanEquals: true },
+        ],
+        Next: 'AwaitApproval',
+      },
+    ]);
+    expect(predecessorsOf('Extended?')).toEqual(['Expire']);
+    expect(predecessorsOf('AwaitApproval').sort()).toEqual(['Extended?', 'Route']);
+    expect(predecessorsOf('Expire')).toEqual(['AwaitApproval']);
   });
 
   it('passes the documented payloads and keeps results under $.step, $.tool and $.human', () => {
@@ -182,8 +199,23 @@ const arnOf = (name: string): string => {
   return fn.arn;
 };
 
+interface RunOptions {
+  /** What a function answers instead of `{}`, by name: each call takes the next answer. */
+  answers?: Record<string, JsonValue[]>;
+  /** A short AwaitApproval timer, so that a test sees it run out (the graph is untouched). */
+  approvalTimerSeconds?: number;
+}
+
+/** The synthesized definition with AwaitApproval's timer (and its heartbeat) shortened. */
+const withApprovalTimer = (seconds: number): AslDefinition => {
+  const copy: AslDefinition = structuredClone(definition);
+  const awaitApproval = copy.States.AwaitApproval;
+  if (awaitApproval) Object.assign(awaitApproval, { TimeoutSeconds: seconds + 1, HeartbeatSeconds: seconds });
+  return copy;
+};
+
 /** Runs the synthesized machine with stand-in functions: the step answers from a script. */
-const run = (nextSteps: JsonValue[]) => {
+const run = (nextSteps: JsonValue[], options: RunOptions = {}) => {
   const calls: [string, JsonValue][] = [];
   const script = [...nextSteps];
   const record =
@@ -193,14 +225,22 @@ const run = (nextSteps: JsonValue[]) => {
       return result(payload);
     };
   const functions = new Map<string, LocalFunction>();
-  for (const fn of loop.functions.values()) functions.set(fn.arn, record(fn.name));
+  for (const fn of loop.functions.values()) {
+    const answers = [...(options.answers?.[fn.name] ?? [])];
+    functions.set(
+      fn.arn,
+      record(fn.name, () => answers.shift() ?? {}),
+    );
+  }
   functions.set(
     arnOf('step'),
     record('step', () => ({ next: script.shift() ?? { kind: 'done' }, seq: calls.length })),
   );
   const sfn = new LocalStepFunctions({
     // The lead's runner takes the library's type; the definition is the synthesized ASL.
-    definition: loop.definition as unknown as StateMachineDefinition,
+    definition: (options.approvalTimerSeconds === undefined
+      ? loop.definition
+      : withApprovalTimer(options.approvalTimerSeconds)) as unknown as StateMachineDefinition,
     stateMachineArn: loop.stateMachine.arn,
     functions,
     retryIntervalMs: 1,
@@ -291,6 +331,66 @@ describe('the synthesized agent loop, run locally', () => {
       ['step', { threadId: 't1' }],
       ['notify', { threadId: 't1', kind: 'escalation', next: escalation }],
       ['await-human', expect.objectContaining({ next: escalation })],
+    ]);
+  });
+
+  it('asks the fallback approvers when the approval times out, waits another round, then lets the model step', async () => {
+    const approval = { kind: 'approval', tool: 'create_payment_link', callId: 'call_5', approvalId: 'ap_5' };
+    const loopRun = run([approval, { kind: 'done' }], {
+      approvalTimerSeconds: 1,
+      answers: { expire: [{ extended: true }, { extended: false }] },
+    });
+
+    expect(await loopRun.done()).toMatchObject({ status: 'SUCCEEDED' });
+    expect(names(loopRun.calls)).toEqual([
+      'step',
+      'await-human',
+      'expire',
+      'await-human',
+      'expire',
+      'step',
+      'notify',
+    ]);
+    const expires = loopRun.calls.filter(([name]) => name === 'expire');
+    expect(expires.map(([, payload]) => payload)).toEqual([
+      { threadId: 't1', next: approval },
+      { threadId: 't1', next: approval },
+    ]);
+    // The second round waits on the same approval: the same `next`, a new task token.
+    const waits = loopRun.calls.filter(([name]) => name === 'await-human');
+    expect(waits.map(([, payload]) => (payload as { next: JsonValue }).next)).toEqual([approval, approval]);
+  });
+
+  it('runs the gated tool when a fallback approver approves in the second round', async () => {
+    const approval = { kind: 'approval', tool: 'create_payment_link', callId: 'call_6', approvalId: 'ap_6' };
+    const loopRun = run([approval, { kind: 'done' }], {
+      approvalTimerSeconds: 1,
+      answers: { expire: [{ extended: true }] },
+    });
+    await loopRun.waiting();
+    const secondRound = async (): Promise<string> => {
+      for (let attempt = 0; attempt < 400; attempt += 1) {
+        if (names(loopRun.calls).filter((name) => name === 'await-human').length === 2)
+          return loopRun.waiting();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('no second round');
+    };
+
+    loopRun.sfn.sendTaskSuccess(await secondRound(), {
+      approved: true,
+      next: { kind: 'tool', tool: 'create_payment_link', callId: 'call_6' },
+    });
+
+    expect(await loopRun.done()).toMatchObject({ status: 'SUCCEEDED' });
+    expect(names(loopRun.calls)).toEqual([
+      'step',
+      'await-human',
+      'expire',
+      'await-human',
+      'tool-create_payment_link',
+      'step',
+      'notify',
     ]);
   });
 });

@@ -9,13 +9,46 @@ describe('readConfig', () => {
     expect(fromContext({})).toEqual({
       modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
       approverEmails: [],
+      fallbackApproverEmails: [],
+      allowedSenders: undefined,
       senderEmail: undefined,
       inboundDomain: undefined,
       inboundAgents: {},
       schedules: [],
       approvalTimeoutSeconds: 86_400,
       retentionDays: 90,
+      slackWebhookSecretName: undefined,
+      webhookUrl: undefined,
+      webhookSecretName: undefined,
     });
+  });
+
+  it('reads the people and channel settings: fallback approvers, allowed senders, Slack and webhook secrets', () => {
+    expect(
+      fromContext({
+        fallbackApproverEmails: 'boss@example.com',
+        allowedSenders: 'ada@example.org, @example.com',
+        slackWebhookSecretName: 'threadline/slack-webhook-url',
+        webhookUrl: 'https://hooks.example.com/threadline',
+        webhookSecretName: 'threadline/webhook-key',
+      }),
+    ).toMatchObject({
+      fallbackApproverEmails: ['boss@example.com'],
+      allowedSenders: ['ada@example.org', '@example.com'],
+      slackWebhookSecretName: 'threadline/slack-webhook-url',
+      webhookUrl: 'https://hooks.example.com/threadline',
+      webhookSecretName: 'threadline/webhook-key',
+    });
+  });
+
+  it('refuses a webhook without a signing secret, a plain-HTTP webhook and a sender that is no address', () => {
+    expect(() => fromContext({ webhookUrl: 'https://hooks.example.com/x' })).toThrow(
+      'webhookSecretName: required with webhookUrl (webhooks are always signed)',
+    );
+    expect(() => fromContext({ webhookUrl: 'http://hooks.example.com/x', webhookSecretName: 'k' })).toThrow(
+      /webhookUrl/,
+    );
+    expect(() => fromContext({ allowedSenders: 'example.com' })).toThrow(/allowedSenders/);
   });
 
   it('reads -c strings: comma lists, numbers and JSON arrays', () => {

@@ -5,7 +5,7 @@ import type { WaitRecord } from '../../lib/adapters/wait-store.ts';
 import type { Thread } from '../../lib/core/events.ts';
 import { readStateMachineDefinition, type TemplateLoop } from '../../lib/infra/definition-from-template.ts';
 import type { AwsJsonServer } from '../../lib/local/aws-json-server.ts';
-import { type HostedFunction, hostFunctions, invokersOf } from '../../lib/local/function-host.ts';
+import { hostFunctions, invokersOf } from '../../lib/local/function-host.ts';
 import { type ExecutionRecord, LocalStepFunctions } from '../../lib/local/local-step-functions.ts';
 import { startStepFunctionsEndpoint } from '../../lib/local/sfn-endpoint.ts';
 import {
@@ -78,30 +78,14 @@ export const startLoopHarness = async (context: Record<string, unknown> = {}): P
   );
   const chat = await startScriptedChatServer();
 
-  const functions = new Map<string, HostedFunction>();
-  const machine = new LocalStepFunctions({
-    definition: loop.definition as StateMachineDefinition,
-    stateMachineArn: loop.stateMachine.arn,
-    functions: new Map(
-      [...loop.functions.values()].map((fn) => [fn.arn, (payload) => call(fn.arn, payload)]),
-    ),
-    retryIntervalMs: 5,
-  });
-  const call = (arn: string, payload: Parameters<HostedFunction['invoke']>[0]) => {
-    const hosted = functions.get(arn);
-    if (!hosted) throw new Error(`no local function ${arn}`);
-    return hosted.invoke(payload);
-  };
-  const sfn: AwsJsonServer = await startStepFunctionsEndpoint(new Map([[loop.stateMachine.arn, machine]]));
-
   Object.assign(process.env, {
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SFN: sfn.endpoint,
   });
-  for (const [arn, hosted] of hostFunctions(loop, {
+  // The functions build their SDK clients on first use, after the endpoints above are set.
+  const functions = hostFunctions(loop, {
     quiet: true,
     environmentOf: (fn) => ({
       ...fn.environment,
@@ -113,9 +97,15 @@ export const startLoopHarness = async (context: Record<string, unknown> = {}): P
       APPROVAL_BASE_URL: 'http://127.0.0.1:3000/approvals/',
       ...(fn.environment.PAYMENT_LINKS_TABLE_NAME ? { PAYMENT_LINKS_TABLE_NAME: paymentLinksTable } : {}),
     }),
-  })) {
-    functions.set(arn, hosted);
-  }
+  });
+  const machine = new LocalStepFunctions({
+    definition: loop.definition as StateMachineDefinition,
+    stateMachineArn: loop.stateMachine.arn,
+    functions: invokersOf(functions),
+    retryIntervalMs: 5,
+  });
+  const sfn: AwsJsonServer = await startStepFunctionsEndpoint(new Map([[loop.stateMachine.arn, machine]]));
+  process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
   const ingestFunction = [...functions.values()].find((hosted) => hosted.fn.name === 'ingest');
   if (!ingestFunction) throw new Error('the template has no ingest function');
   const service = ingestFunction.deps.service;

@@ -115,7 +115,7 @@ describe('the other functions', () => {
   it('send email only from the configured sender identity', () => {
     const senders = roles.filter((role) => actionsOfRole(template, role).includes('ses:SendEmail'));
     expect(senders.sort()).toEqual(
-      ['await-human', 'notify', 'on-failure'].map((name) => roleOf(template, name)).sort(),
+      ['await-human', 'expire', 'notify', 'on-failure'].map((name) => roleOf(template, name)).sort(),
     );
     const resourcesText = JSON.stringify(
       statementsOfRole(template, roleOf(template, 'await-human')).find((statement) =>

@@ -27,6 +27,34 @@ describe('readConfig', () => {
     expect(config.INBOUND_MAIL_PREFIX).toBe('mail/');
   });
 
+  it('reads the fallback approvers, the allowed senders and the channel settings', () => {
+    const config = readConfig({
+      ...BASE,
+      FALLBACK_APPROVER_EMAILS: 'boss@example.com',
+      ALLOWED_SENDERS: 'ada@example.org, @example.com',
+      SLACK_WEBHOOK_SECRET_NAME: 'threadline/slack',
+      WEBHOOK_URL: 'https://hooks.example.com/threadline',
+      WEBHOOK_SECRET_NAME: 'threadline/webhook',
+    });
+
+    expect(config).toMatchObject({
+      FALLBACK_APPROVER_EMAILS: ['boss@example.com'],
+      ALLOWED_SENDERS: ['ada@example.org', '@example.com'],
+      SLACK_WEBHOOK_SECRET_NAME: 'threadline/slack',
+      WEBHOOK_URL: 'https://hooks.example.com/threadline',
+      WEBHOOK_SECRET_NAME: 'threadline/webhook',
+    });
+    expect(readConfig(BASE).FALLBACK_APPROVER_EMAILS).toEqual([]);
+    expect(readConfig(BASE).ALLOWED_SENDERS).toBeUndefined();
+  });
+
+  it('names a webhook URL or an allowed sender that does not parse', () => {
+    expect(() => readConfig({ ...BASE, WEBHOOK_URL: 'ftp://hooks.example.com' })).toThrow('WEBHOOK_URL');
+    expect(() => readConfig({ ...BASE, ALLOWED_SENDERS: 'example.com' })).toThrow(
+      'ALLOWED_SENDERS.0: an email address or @domain',
+    );
+  });
+
   it('names a setting that does not parse', () => {
     expect(() => readConfig({ ...BASE, INBOUND_AGENTS: '[1]' })).toThrow(
       'invalid environment: INBOUND_AGENTS: must be a JSON object of address → agent name',

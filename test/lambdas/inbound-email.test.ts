@@ -33,6 +33,8 @@ const setup = async () => {
       store: harness.store,
       agentsByRecipient: new Map([['billing@in.example.com', 'billing']]),
       inboundDomain: 'in.example.com',
+      agents: harness.deps.agents,
+      people: harness.deps,
     },
     telemetry: silentTelemetry(),
   });

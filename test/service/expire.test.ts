@@ -31,6 +31,8 @@ const awaitingApproval = async (harness: Harness, options: { wait: boolean }): P
       createdAt: 'x',
     });
   }
+  // The approval's round (the harness's 3600 s) has run out: AwaitApproval's timer fired.
+  harness.clock.advance(3_610_000);
   return next;
 };
 

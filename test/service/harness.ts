@@ -97,7 +97,7 @@ export const createHarness = (script: readonly ScriptedTurn[] = []) => {
     const made = events.map((event) => ({ ...event, id: ids.next('ev'), at: clock.now() }) as NewEvent);
     return store.append(threadId, made);
   };
-  return { deps, store, waits, orchestrator, notifier, model, refunds: refunds.refunds, thread };
+  return { deps, store, waits, orchestrator, notifier, model, clock, refunds: refunds.refunds, thread };
 };
 
 export type Harness = ReturnType<typeof createHarness>;

@@ -12,4 +12,8 @@ export const createBillingAgent = (deps: BillingDeps): Agent =>
     prompt: billingPrompt,
     tools: createBillingTools(deps),
     limits: { maxSteps: 20, maxConsecutiveErrors: 3, budgetUsd: 0.5 },
+    // Its approvers, fallback approvers and approval timeout are the deployment's (`approverEmails`,
+    // `fallbackApproverEmails`, `approvalTimeoutSeconds`): who may move money is decided where the
+    // agent is deployed. A payment link is asked for by email, where a reply can approve it.
+    humans: { channels: ['email'] },
   });

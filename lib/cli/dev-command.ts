@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { startDevStack } from '../local/dev-stack.ts';
+import type { CliConfig } from './config.ts';
+import { type CliIo, EXIT, UsageError } from './io.ts';
+
+const PortSchema = z.coerce.number().int().min(0).max(65_535);
+
+const portOf = (value: string | undefined, name: string, fallback: number): number => {
+  if (value === undefined || value === '') return fallback;
+  const parsed = PortSchema.safeParse(value);
+  if (!parsed.success)
+    throw new UsageError(`${name} must be a port number (0 picks a free one), not "${value}"`);
+  return parsed.data;
+};
+
+/**
+ * `threadline dev` (what `npm start` runs): the deployed stack on this machine. Runs until
+ * interrupted; a second Ctrl-C while stopping quits at once.
+ */
+export const devCommand = async (
+  config: CliConfig,
+  options: { memory: boolean; model?: string },
+  io: CliIo,
+  until: Promise<unknown>,
+): Promise<number> => {
+  const started = Date.now();
+  io.stdout.write('threadline: synthesizing the stack and starting its local stand-ins…\n');
+  const stack = await startDevStack({
+    home: config.home,
+    port: portOf(io.env.THREADLINE_PORT, 'THREADLINE_PORT', 8787),
+    smtpPort: portOf(io.env.THREADLINE_SMTP_PORT, 'THREADLINE_SMTP_PORT', 2525),
+    memory: options.memory,
+    model: options.model ?? config.model ?? 'demo',
+    ...(io.env.THREADLINE_API_TOKEN ? { apiToken: io.env.THREADLINE_API_TOKEN } : {}),
+  });
+  const { endpoints } = stack;
+  const model = options.model ?? config.model ?? 'demo';
+  io.stdout.write(
+    [
+      `threadline is running (${((Date.now() - started) / 1000).toFixed(1)} s), model ${model}${model === 'demo' ? ' (the offline demo model)' : ''}`,
+      '',
+      `  web UI          ${endpoints.ui}`,
+      `  thread API      ${endpoints.api}/threads${io.env.THREADLINE_API_TOKEN ? '  (Authorization: Bearer $THREADLINE_API_TOKEN)' : ''}`,
+      `  approval pages  ${endpoints.approvals}<id>  (links arrive in the outbox)`,
+      `  outbox          ${endpoints.outbox}  and ${endpoints.ui}ui/outbox`,
+      `  SMTP (inbound)  ${endpoints.smtp.host}:${endpoints.smtp.port}  (mail billing@threadline.local or triage@threadline.local)`,
+      `  AWS endpoints   DynamoDB ${endpoints.aws.dynamodb}  SQS ${endpoints.aws.sqs}  S3 ${endpoints.aws.s3}`,
+      `                  Step Functions ${endpoints.aws.sfn}  SESv2 ${endpoints.aws.sesv2}`,
+      '',
+      `  written to ${join(config.home, 'endpoints.json')}. Try:`,
+      `  curl -X POST ${endpoints.api}/threads -H 'content-type: application/json' \\`,
+      `    -d '{"agent":"billing","message":"create a $750 sponsorship link for Terri"}'`,
+      '',
+      'Ctrl-C stops it; threads and waits survive a restart.',
+      '',
+    ].join('\n'),
+  );
+  await until;
+  io.stdout.write('threadline: stopping…\n');
+  await stack.stop();
+  return EXIT.ok;
+};
+
+const EndpointsSchema = z.object({ api: z.string() });
+
+/** `threadline schedule fire <name>`: fires one of the running local stack's schedules now. */
+export const fireSchedule = async (config: CliConfig, name: string, io: CliIo): Promise<number> => {
+  let text: string;
+  try {
+    text = await readFile(join(config.home, 'endpoints.json'), 'utf8');
+  } catch {
+    throw new UsageError(`no local stack found under ${config.home}: start one with npm start`);
+  }
+  const { api } = EndpointsSchema.parse(JSON.parse(text));
+  const response = await fetch(`${api}/_local/schedules/${encodeURIComponent(name)}/fire`, {
+    method: 'POST',
+  });
+  io.stdout.write(`${response.status === 202 ? `fired ${name}` : await response.text()}\n`);
+  return response.status === 202 ? EXIT.ok : EXIT.error;
+};

@@ -1,0 +1,312 @@
+import './polyfills.ts';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { getRequestListener } from '@hono/node-server';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { Hono } from 'hono';
+import { ApprovalLinks } from '../adapters/approval-links.ts';
+import { SqsIngressQueue } from '../adapters/sqs-ingress-queue.ts';
+import { createApp } from '../api/app.ts';
+import type { ApiAuth } from '../api/deps.ts';
+import { readStateMachineDefinition, type TemplateFunction } from '../infra/definition-from-template.ts';
+import { buildThreadlineApp, STACK_NAME } from '../infra/synthesize.ts';
+import { createUiApp } from '../ui/app.ts';
+import { devContext } from './dev-context.ts';
+import { outboxMessagesOf } from './dev-outbox.ts';
+import { startEmbeddedDynamo } from './embedded-dynamo.ts';
+import { type HostedFunction, hostFunctions, invokersOf } from './function-host.ts';
+import { closeServer, listenLocally } from './listen-locally.ts';
+import { startLocalS3 } from './local-s3.ts';
+import { LocalScheduler } from './local-scheduler.ts';
+import { startLocalSes } from './local-ses.ts';
+import { startLocalSmtp } from './local-smtp.ts';
+import { LocalSqs } from './local-sqs.ts';
+import { LocalStepFunctions } from './local-step-functions.ts';
+import { rearmWaits } from './rearm.ts';
+import { startStepFunctionsEndpoint } from './sfn-endpoint.ts';
+import { startSqsEndpoint } from './sqs-endpoint.ts';
+import { SqsEventSource } from './sqs-event-source.ts';
+import { readTemplateResources } from './template-resources.ts';
+
+export interface DevStackOptions {
+  /** Where data lives: DynamoDB, S3 objects, the outbox, the signing key, endpoints.json. */
+  home: string;
+  /** The API and UI port; 0 picks a free one. */
+  port?: number;
+  /** The SMTP port; 0 picks a free one. */
+  smtpPort?: number;
+  /** Keep nothing on disk (DynamoDB in memory): a throwaway run. */
+  memory?: boolean;
+  /** `THREADLINE_MODEL` for the step function; the demo model when unset. */
+  model?: string;
+  /** A bearer token the thread API requires; open when unset. */
+  apiToken?: string;
+  /** Mail to the local SMTP server counts as SPF and DKIM PASS (demos of approving by mail). */
+  trustLocalMail?: boolean;
+  /** Log each function's JSON lines, as Lambda would. */
+  verbose?: boolean;
+}
+
+export interface DevEndpoints {
+  api: string;
+  ui: string;
+  approvals: string;
+  outbox: string;
+  smtp: { host: string; port: number };
+  aws: {
+    dynamodb: string;
+    sqs: string;
+    s3: string;
+    sfn: string;
+    sesv2: string;
+    /** What a script sends messages to, and the loop it can list executions of. */
+    ingressQueueUrl: string;
+    stateMachineArn: string;
+  };
+}
+
+export interface DevStack {
+  endpoints: DevEndpoints;
+  scheduler: LocalScheduler;
+  machine: LocalStepFunctions;
+  /** Resolves when the queues are drained and no execution runs: for tests. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The deployed system on one machine: synthesizes the CDK app, reads the template, and stands
+ * in for each resource. Handlers are the deployed ones and reach the stand-ins through the
+ * SDK's endpoint settings; the API is the same Hono app; the state machine is the synthesized
+ * definition.
+ */
+export const startDevStack = async (options: DevStackOptions): Promise<DevStack> => {
+  await mkdir(options.home, { recursive: true });
+  const { app } = buildThreadlineApp({
+    context: devContext(),
+    bundle: false,
+    outdir: join(options.home, 'cdk.out'),
+  });
+  const template = app.synth().getStackByName(STACK_NAME).template;
+  const loop = readStateMachineDefinition(template);
+  const resources = readTemplateResources(template);
+  const stops: (() => Promise<void> | void)[] = [];
+
+  const dynamo = await startEmbeddedDynamo(options.memory ? {} : { path: join(options.home, 'dynamodb') });
+  stops.push(() => dynamo.stop());
+  for (const table of resources.tables) {
+    try {
+      await dynamo.client.send(new DescribeTableCommand({ TableName: table.TableName }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await dynamo.client.send(new CreateTableCommand(table));
+    }
+  }
+  const s3 = await startLocalS3({
+    buckets: resources.buckets,
+    ...(options.memory ? {} : { directory: join(options.home, 's3') }),
+  });
+  stops.push(() => s3.close());
+  const outboxDirectory = join(options.home, 'outbox');
+  const ses = await startLocalSes({ outboxDirectory });
+  stops.push(() => ses.close());
+  const sqs = new LocalSqs(resources.queues);
+  const sqsEndpoint = await startSqsEndpoint(sqs);
+  stops.push(() => sqsEndpoint.close());
+
+  // The API listens first: its URL goes into the functions' environment (approval links).
+  const root = new Hono();
+  const server = createServer(getRequestListener((request) => root.fetch(request)));
+  const api = await listenLocally(server, options.port ?? 0);
+  stops.push(() => closeServer(server));
+  const signingKey = await signingKeyIn(options.home);
+  const queueUrl = (placeholder: string): string =>
+    sqsEndpoint.queueUrl(placeholder.split('/').at(-1) ?? placeholder);
+
+  const environmentOf = (fn: TemplateFunction): Record<string, string> => {
+    const { APPROVAL_SIGNING_SECRET_ARN: _arn, ...env } = fn.environment;
+    return {
+      ...env,
+      ...(env.INGRESS_QUEUE_URL ? { INGRESS_QUEUE_URL: queueUrl(env.INGRESS_QUEUE_URL) } : {}),
+      ...(env.APPROVAL_BASE_URL ? { APPROVAL_BASE_URL: `${api}/approvals/` } : {}),
+      ...(_arn ? { APPROVAL_SIGNING_SECRET: signingKey } : {}),
+      ...(env.THREADLINE_MODEL ? { THREADLINE_MODEL: options.model ?? 'demo' } : {}),
+    };
+  };
+  // The functions build their SDK clients on first use, so the endpoints below are in place by then.
+  const functions = hostFunctions(loop, { environmentOf, quiet: !options.verbose });
+  const machine = new LocalStepFunctions({
+    definition: loop.definition as StateMachineDefinition,
+    stateMachineArn: loop.stateMachine.arn,
+    functions: invokersOf(functions),
+  });
+  const sfn = await startStepFunctionsEndpoint(new Map([[loop.stateMachine.arn, machine]]));
+  stops.push(() => sfn.close());
+
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? 'local',
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqsEndpoint.endpoint,
+    AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+  });
+
+  const byLogicalId = (logicalId: string): HostedFunction => {
+    const hosted = [...functions.values()].find((candidate) => candidate.fn.logicalId === logicalId);
+    if (!hosted) throw new Error(`the template's function ${logicalId} has no local code`);
+    return hosted;
+  };
+
+  for (const mapping of resources.eventSources) {
+    const source = new SqsEventSource({
+      sqs,
+      queueName: mapping.queue,
+      handler: (event) => byLogicalId(mapping.functionLogicalId).invoke(JSON.parse(JSON.stringify(event))),
+      batchSize: mapping.batchSize,
+      reportBatchItemFailures: mapping.reportFailures,
+    });
+    source.start();
+    stops.push(() => source.stop());
+  }
+
+  const scheduler = new LocalScheduler(
+    resources.schedules
+      .filter((schedule) => schedule.enabled)
+      .map((schedule) => ({
+        name: schedule.name,
+        expression: schedule.expression,
+        ...(schedule.timezone ? { timezone: schedule.timezone } : {}),
+        input: schedule.input,
+        target: async (input: string) => {
+          const groupId = JSON.parse(input).threadId;
+          sqs.send(schedule.queue, { body: input, groupId: String(groupId) });
+        },
+      })),
+  );
+  scheduler.start();
+  stops.push(() => scheduler.stop());
+
+  const rule = resources.receiptRules[0];
+  const smtp = await startLocalSmtp({
+    port: options.smtpPort ?? 0,
+    store: s3.store,
+    bucket: rule?.bucket ?? resources.buckets[0] ?? 'mail',
+    prefix: rule?.prefix ?? 'mail/',
+    recipients: rule?.recipients ?? [],
+    invoke: async (event) => {
+      if (rule?.functionLogicalId)
+        return byLogicalId(rule.functionLogicalId).invoke(JSON.parse(JSON.stringify(event)));
+      return undefined;
+    },
+    trustLocalMail: options.trustLocalMail ?? false,
+  });
+  stops.push(() => smtp.close());
+
+  const ingest = [...functions.values()].find((hosted) => hosted.fn.name === 'ingest');
+  if (!ingest) throw new Error('the template has no ingest function');
+  const service = ingest.deps.service;
+  // The queue the ingest function consumes: the one an event source mapping reads.
+  const ingressQueue = resources.eventSources.find(
+    (mapping) => mapping.functionLogicalId === ingest.fn.logicalId,
+  )?.queue;
+  if (!ingressQueue) throw new Error('the template maps no queue to the ingest function');
+  const ingressQueueUrl = sqsEndpoint.queueUrl(ingressQueue);
+  const auth: ApiAuth = options.apiToken ? { kind: 'token', token: options.apiToken } : { kind: 'none' };
+  const apiApp = createApp({
+    store: service.store,
+    waits: service.waits,
+    orchestrator: service.orchestrator,
+    agents: service.agents,
+    clock: service.clock,
+    ids: service.ids,
+    ingress: new SqsIngressQueue({ queueUrl: ingressQueueUrl }),
+    // The functions read APPROVAL_SIGNING_SECRET as UTF-8 bytes: the API signs with the same bytes.
+    links: new ApprovalLinks(Buffer.from(signingKey, 'utf-8')),
+    auth,
+    publicUrl: api,
+  });
+  const uiApp = createUiApp({
+    store: service.store,
+    agents: [...service.agents.keys()],
+    outbox: { list: async () => outboxMessagesOf(await ses.listOutbox()) },
+    approvalsBase: `${api}/approvals/`,
+    startThread: async ({ agent, message }) => {
+      const response = await apiApp.request('/threads', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {}),
+        },
+        body: JSON.stringify({ agent, message }),
+      });
+      const body: unknown = await response.json();
+      if (response.status !== 202 || typeof body !== 'object' || body === null || !('threadId' in body)) {
+        throw new Error(`the API refused the thread: ${response.status} ${JSON.stringify(body)}`);
+      }
+      return { threadId: String(body.threadId) };
+    },
+  });
+  root.post('/_local/schedules/:name/fire', async (context) => {
+    const name = context.req.param('name');
+    if (!scheduler.names().includes(name)) return context.json({ error: `no schedule named ${name}` }, 404);
+    await scheduler.fire(name);
+    return context.json({ fired: name }, 202);
+  });
+  root.route('/', uiApp);
+  root.route('/', apiApp);
+
+  const rearmed = await rearmWaits(service.store, service.orchestrator);
+  const endpoints: DevEndpoints = {
+    api,
+    ui: `${api}/`,
+    approvals: `${api}/approvals/`,
+    outbox: outboxDirectory,
+    smtp: { host: smtp.host, port: smtp.port },
+    aws: {
+      dynamodb: dynamo.endpoint,
+      sqs: sqsEndpoint.endpoint,
+      s3: s3.endpoint,
+      sfn: sfn.endpoint,
+      sesv2: ses.endpoint,
+      ingressQueueUrl,
+      stateMachineArn: loop.stateMachine.arn,
+    },
+  };
+  await writeFile(
+    join(options.home, 'endpoints.json'),
+    `${JSON.stringify({ ...endpoints, rearmed }, null, 2)}\n`,
+  );
+  return {
+    endpoints,
+    scheduler,
+    machine,
+    stop: async () => {
+      for (const record of machine.listExecutions('RUNNING'))
+        machine.stopExecution(record.executionArn, 'Stopped', 'the local stack stopped');
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+};
+
+/** The approval-link secret: made once per home folder and kept there (mode 0600). */
+const signingKeyIn = async (home: string): Promise<string> => {
+  const path = join(home, 'approval-signing-key');
+  try {
+    const key = (await readFile(path, 'utf8')).trim();
+    if (key.length >= 32) return key;
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
+  }
+  const key = randomBytes(32).toString('base64url');
+  await writeFile(path, `${key}\n`, { mode: 0o600 });
+  return key;
+};

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { ThreadStore } from '../core/ports.ts';
+
+/**
+ * One sent mail as the outbox page shows it. The local stack adapts its outbox to this; the
+ * schema is there for an adapter that reads mail from outside and parses it at that edge.
+ */
+export const OutboxMessageSchema = z.object({
+  id: z.string(),
+  file: z.string(),
+  /** When it was sent: ISO-8601 sorts and reads best, any date `Date.parse` reads sorts too. */
+  date: z.string(),
+  from: z.string(),
+  to: z.array(z.string()),
+  subject: z.string(),
+  text: z.string(),
+  /** The links in the mail, approval links among them: shown as anchors when they are http(s). */
+  links: z.array(z.string()),
+});
+export type OutboxMessage = z.infer<typeof OutboxMessageSchema>;
+
+export interface UiOutbox {
+  list(): Promise<OutboxMessage[]>;
+}
+
+export interface UiDeps {
+  store: ThreadStore;
+  /** The agents a thread can be started with, by name. */
+  agents: readonly string[];
+  outbox: UiOutbox;
+  /** Starts a thread the way the API does (queued, then run by the loop) and names it. */
+  startThread(input: { agent: string; message: string }): Promise<{ threadId: string }>;
+  /** Where approval pages live, e.g. `http://127.0.0.1:8787/approvals/`: outbox links under it are marked. */
+  approvalsBase?: string;
+}
