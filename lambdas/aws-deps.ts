@@ -16,7 +16,7 @@ import { randomIds, systemClock } from '../lib/adapters/system-clock.ts';
 import type { PaymentLinks } from '../lib/agents/billing/ledger.ts';
 import { createStaticDirectory } from '../lib/agents/billing/ledger.ts';
 import { createAgents } from '../lib/agents/index.ts';
-import type { ApiDeps } from '../lib/api/deps.ts';
+import { type ApiDeps, apiDepsOf } from '../lib/api/deps.ts';
 import type { AwaitHumanDeps } from '../lib/service/await-human.ts';
 import type { ReceiveMailDeps } from '../lib/service/receive-mail.ts';
 import type { StepServiceDeps } from '../lib/service/run-step.ts';
@@ -174,17 +174,11 @@ export const buildAwsDeps = (
 export const apiDeps = async (): Promise<ApiDeps> => {
   const { service, telemetry } = awsDeps();
   const config = readConfig();
-  return {
-    store: service.store,
-    waits: service.waits,
-    orchestrator: service.orchestrator,
-    agents: service.agents,
-    clock: service.clock,
-    ids: service.ids,
+  return apiDepsOf(service, {
     ingress: awsDeps().inbound.ingress,
     links: new ApprovalLinks(await signingKey(config)),
     auth: { kind: 'iam' },
     publicUrl: config.APPROVAL_BASE_URL ?? '',
     logger: telemetry.logger,
-  };
+  });
 };

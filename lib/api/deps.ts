@@ -34,3 +34,17 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 export interface ApiEnv {
   Variables: { caller: string | undefined };
 }
+
+/** The API's deps from the shared service deps and what only the API needs. */
+export const apiDepsOf = (
+  service: ServiceDeps,
+  own: Pick<ApiDeps, 'ingress' | 'links' | 'auth' | 'publicUrl' | 'logger' | 'maxBodyBytes'>,
+): ApiDeps => ({
+  store: service.store,
+  waits: service.waits,
+  orchestrator: service.orchestrator,
+  agents: service.agents,
+  clock: service.clock,
+  ids: service.ids,
+  ...own,
+});

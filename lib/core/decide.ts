@@ -55,15 +55,21 @@ export const decideApproval = (
   return { ok: true, events: [event] };
 };
 
-/** A person's answer to the model's question. Keyed by the request, so it is answered once. */
+/**
+ * A person's answer to what the thread asks of them: the model's question, or the escalation the
+ * thread stopped on. Keyed by the request, so it is answered once.
+ */
 export const answerQuestion = (
   thread: Thread,
   requestId: string,
   answer: { text: string; from?: string; untrusted?: boolean },
   deps: DecideDeps,
 ): DecideOutcome => {
-  const pending = deriveThreadState(thread.events).pendingQuestion;
-  if (!pending || pending.requestId !== requestId) {
+  const state = deriveThreadState(thread.events);
+  const asks =
+    state.pendingQuestion?.requestId === requestId ||
+    (state.status === 'escalated' && state.escalation?.eventId === requestId);
+  if (!asks) {
     return { ok: false, reason: `question ${requestId} is not pending on thread ${thread.id}` };
   }
   const event: NewEvent = {

@@ -14,7 +14,7 @@ import { Hono } from 'hono';
 import { ApprovalLinks } from '../adapters/approval-links.ts';
 import { SqsIngressQueue } from '../adapters/sqs-ingress-queue.ts';
 import { createApp } from '../api/app.ts';
-import type { ApiAuth } from '../api/deps.ts';
+import { type ApiAuth, apiDepsOf } from '../api/deps.ts';
 import { readStateMachineDefinition, type TemplateFunction } from '../infra/definition-from-template.ts';
 import { buildThreadlineApp, STACK_NAME } from '../infra/synthesize.ts';
 import { createUiApp } from '../ui/app.ts';
@@ -221,19 +221,15 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
   if (!ingressQueue) throw new Error('the template maps no queue to the ingest function');
   const ingressQueueUrl = sqsEndpoint.queueUrl(ingressQueue);
   const auth: ApiAuth = options.apiToken ? { kind: 'token', token: options.apiToken } : { kind: 'none' };
-  const apiApp = createApp({
-    store: service.store,
-    waits: service.waits,
-    orchestrator: service.orchestrator,
-    agents: service.agents,
-    clock: service.clock,
-    ids: service.ids,
-    ingress: new SqsIngressQueue({ queueUrl: ingressQueueUrl }),
-    // The functions read APPROVAL_SIGNING_SECRET as UTF-8 bytes: the API signs with the same bytes.
-    links: new ApprovalLinks(Buffer.from(signingKey, 'utf-8')),
-    auth,
-    publicUrl: api,
-  });
+  const apiApp = createApp(
+    apiDepsOf(service, {
+      ingress: new SqsIngressQueue({ queueUrl: ingressQueueUrl }),
+      // The functions read APPROVAL_SIGNING_SECRET as UTF-8 bytes: the API signs with the same bytes.
+      links: new ApprovalLinks(Buffer.from(signingKey, 'utf-8')),
+      auth,
+      publicUrl: api,
+    }),
+  );
   const uiApp = createUiApp({
     store: service.store,
     agents: [...service.agents.keys()],

@@ -95,22 +95,10 @@ const answerEscalation = (
 ): DecideOutcome => {
   const { escalation } = deriveThreadState(thread.events);
   if (escalation?.eventId !== requestId) return { ok: true, events: [] };
-  return {
-    ok: true,
-    events: [
-      {
-        id: deps.ids.next('ev'),
-        at: deps.clock.now(),
-        key: `answer:${requestId}`,
-        type: 'human-input-response',
-        data: {
-          requestId,
-          text: answer.text,
-          ...(answer.by === undefined ? {} : { from: answer.by }),
-          channel: 'api',
-          untrusted: answer.untrusted ?? false,
-        },
-      },
-    ],
-  };
+  return answerQuestion(
+    thread,
+    requestId,
+    { text: answer.text, from: answer.by, untrusted: answer.untrusted },
+    deps,
+  );
 };
