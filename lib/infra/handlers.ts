@@ -79,6 +79,8 @@ export class Handlers extends Construct {
         : { [ENV.allowedSenders]: config.allowedSenders.join(',') }),
       ...(config.senderEmail === undefined ? {} : { [ENV.senderEmail]: config.senderEmail }),
       ...(config.inboundDomain === undefined ? {} : { [ENV.inboundDomain]: config.inboundDomain }),
+    };
+    const channels = {
       ...(slackWebhook === undefined ? {} : { [ENV.slackWebhookSecret]: slackWebhook.secretName }),
       ...(config.webhookUrl === undefined ? {} : { [ENV.webhookUrl]: config.webhookUrl }),
       ...(webhook === undefined ? {} : { [ENV.webhookSecret]: webhook.secretName }),
@@ -91,6 +93,7 @@ export class Handlers extends Construct {
     };
     /** Everything a function that tells people needs: SES, and the Slack and webhook secrets. */
     const notifies = (fn: NodejsFunction): void => {
+      for (const [name, value] of Object.entries(channels)) fn.addEnvironment(name, value);
       if (config.senderEmail !== undefined) grantSendEmail(fn, config.senderEmail);
       slackWebhook?.grantRead(fn);
       webhook?.grantRead(fn);

@@ -1,4 +1,4 @@
-import { Stack, TimeZone } from 'aws-cdk-lib';
+import { CfnResource, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -32,6 +32,9 @@ export const scheduledMessage = (schedule: ScheduleConfig): IngressMessageInput 
  * EventBridge Scheduler schedules from the `schedules` context: each firing sends a `start`
  * message to the ingress queue, through a role that may only send to that queue.
  */
+/** The metadata key that carries a schedule's configured name. */
+export const SCHEDULE_METADATA = 'threadline:schedule';
+
 export class Schedules extends Construct {
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
@@ -48,7 +51,7 @@ export class Schedules extends Construct {
         );
       }
       const expression = /^(cron|rate|at)\(/.test(schedule.cron) ? schedule.cron : `cron(${schedule.cron})`;
-      new scheduler.Schedule(this, `Schedule-${schedule.name}`, {
+      const created = new scheduler.Schedule(this, `Schedule-${schedule.name}`, {
         description: `threadline: start agent ${schedule.agent} (${schedule.name})`,
         schedule: scheduler.ScheduleExpression.expression(
           expression,
@@ -61,6 +64,9 @@ export class Schedules extends Construct {
           input: scheduler.ScheduleTargetInput.fromObject(scheduledMessage(schedule)),
         }),
       });
+      // The schedule has no physical name: the local stack finds it by the configured one.
+      const resource = created.node.defaultChild;
+      if (resource instanceof CfnResource) resource.addMetadata(SCHEDULE_METADATA, schedule.name);
     }
   }
 }

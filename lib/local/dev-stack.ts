@@ -187,8 +187,10 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
         ...(schedule.timezone ? { timezone: schedule.timezone } : {}),
         input: schedule.input,
         target: async (input: string) => {
-          const groupId = JSON.parse(input).threadId;
-          sqs.send(schedule.queue, { body: input, groupId: String(groupId) });
+          sqs.send(schedule.queue, {
+            body: input,
+            ...(schedule.groupId ? { groupId: schedule.groupId } : {}),
+          });
         },
       })),
   );

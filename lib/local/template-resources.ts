@@ -53,6 +53,7 @@ const EventSourceMappingSchema = z.object({
 
 const ScheduleSchema = z.object({
   Type: z.literal('AWS::Scheduler::Schedule'),
+  Metadata: z.record(z.string(), z.unknown()).optional(),
   Properties: z.object({
     Name: z.string().optional(),
     ScheduleExpression: z.string(),
@@ -108,6 +109,8 @@ export interface TemplateResources {
     enabled: boolean;
     queue: string;
     input: string;
+    /** The FIFO message group the target sends with. */
+    groupId?: string;
   }[];
   receiptRules: { recipients: string[]; bucket?: string; prefix: string; functionLogicalId?: string }[];
 }
@@ -165,7 +168,10 @@ export const readTemplateResources = (template: unknown): TemplateResources => {
       reportFailures: (mapping.Properties.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
     })),
     schedules: of(ScheduleSchema, 'AWS::Scheduler::Schedule').map(([id, schedule]) => ({
-      name: schedule.Properties.Name ?? id,
+      name: z
+        .string()
+        .catch(schedule.Properties.Name ?? id)
+        .parse(schedule.Metadata?.['threadline:schedule']),
       expression: schedule.Properties.ScheduleExpression,
       ...(schedule.Properties.ScheduleExpressionTimezone
         ? { timezone: schedule.Properties.ScheduleExpressionTimezone }
@@ -173,6 +179,9 @@ export const readTemplateResources = (template: unknown): TemplateResources => {
       enabled: (schedule.Properties.State ?? 'ENABLED') === 'ENABLED',
       queue: queueName(schedule.Properties.Target.Arn['Fn::GetAtt'][0]),
       input: schedule.Properties.Target.Input,
+      ...(schedule.Properties.Target.SqsParameters
+        ? { groupId: schedule.Properties.Target.SqsParameters.MessageGroupId }
+        : {}),
     })),
     receiptRules: of(ReceiptRuleSchema, 'AWS::SES::ReceiptRule').map(([, rule]) => {
       const s3 = rule.Properties.Rule.Actions.find((action) => action.S3Action)?.S3Action;

@@ -3,12 +3,15 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevStack } from '../../lib/local/dev-stack.ts';
+import { runCli } from '../support/cli.ts';
 import { eventually, mailsFor, newHome, readThread, startStack, startThread } from './stack.ts';
 
 let stack: DevStack;
+let home: string;
 
 beforeAll(async () => {
-  stack = await startStack(await newHome());
+  home = await newHome();
+  stack = await startStack(home);
 });
 
 afterAll(async () => {
@@ -56,11 +59,8 @@ describe('the local stack’s other ways in', () => {
   });
 
   it('starts a thread when a schedule fires', async () => {
-    const response = await fetch(
-      `${stack.endpoints.api}/_local/schedules/${stack.scheduler.names()[0]}/fire`,
-      { method: 'POST' },
-    );
-    expect(response.status).toBe(202);
+    const fired = await runCli(['schedule', 'fire', String(stack.scheduler.names()[0])], { home });
+    expect(fired).toMatchObject({ code: 0, stdout: 'fired monthly-retainer\n' });
 
     const scheduled = await eventually('a scheduled thread', async () => {
       const listed = (await (await fetch(`${stack.endpoints.api}/threads`)).json()) as {

@@ -79,6 +79,18 @@ describe('a deployment with fallback approvers, Slack and a webhook', () => {
       ALLOWED_SENDERS: '@example.com,ada@example.org',
     });
   });
+
+  it('names the channels’ secrets to no function that does not tell people', () => {
+    for (const name of functionNames.filter((candidate) => !NOTIFYING.includes(candidate))) {
+      expect({
+        name,
+        keys: Object.keys(environmentOf(name)).filter((key) => /SLACK|WEBHOOK/.test(key)),
+      }).toEqual({
+        name,
+        keys: [],
+      });
+    }
+  });
 });
 
 describe('approvalTimerSeconds', () => {
