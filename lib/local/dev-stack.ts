@@ -1,6 +1,5 @@
 import './polyfills.ts';
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -31,6 +30,7 @@ import { LocalSqs } from './local-sqs.ts';
 import { LocalStepFunctions } from './local-step-functions.ts';
 import { rearmWaits } from './rearm.ts';
 import { startStepFunctionsEndpoint } from './sfn-endpoint.ts';
+import { signingKeyIn } from './signing-key.ts';
 import { startSqsEndpoint } from './sqs-endpoint.ts';
 import { SqsEventSource } from './sqs-event-source.ts';
 import { readTemplateResources } from './template-resources.ts';
@@ -293,18 +293,4 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
       for (const stop of stops.reverse()) await stop();
     },
   };
-};
-
-/** The approval-link secret: made once per home folder and kept there (mode 0600). */
-const signingKeyIn = async (home: string): Promise<string> => {
-  const path = join(home, 'approval-signing-key');
-  try {
-    const key = (await readFile(path, 'utf8')).trim();
-    if (key.length >= 32) return key;
-  } catch (error) {
-    if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
-  }
-  const key = randomBytes(32).toString('base64url');
-  await writeFile(path, `${key}\n`, { mode: 0o600 });
-  return key;
 };

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { z } from 'zod';
 import { type JsonValue, JsonValueSchema } from '../core/json.ts';
+import { clampTimeouts, failureOf, findToken, MAX_TIMER_SECONDS } from './execution-support.ts';
 
 /** A Lambda function's code, called in-process with the payload the state machine sends. */
 export type LocalFunction = (payload: JsonValue) => Promise<JsonValue>;
@@ -55,8 +56,6 @@ interface Waiter {
 const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:/;
 const WAIT_FOR_TOKEN = /^arn:aws[\w-]*:states:::lambda:invoke\.waitForTaskToken$/;
 const LAMBDA_INVOKE = /^arn:aws[\w-]*:states:::lambda:invoke$/;
-/** Node timers overflow past 2^31 - 1 ms (24.8 days): longer waits are clamped to that locally. */
-const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 const TaskStateSchema = z.object({
   Type: z.literal('Task'),
@@ -287,34 +286,3 @@ export class LocalStepFunctions {
     return overrides;
   }
 }
-
-const findToken = (payload: JsonValue, minted: ReadonlySet<string>): string | undefined => {
-  if (typeof payload === 'string') return minted.has(payload) ? payload : undefined;
-  if (payload === null || typeof payload !== 'object') return undefined;
-  for (const value of Object.values(payload)) {
-    const token = findToken(value, minted);
-    if (token) return token;
-  }
-  return undefined;
-};
-
-const failureOf = (error: unknown): Partial<ExecutionRecord> & { status: ExecutionStatus } => {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const name = error instanceof Error ? error.name : 'Error';
-  if (name === 'ExecutionAbortedError') return { status: 'ABORTED' };
-  if (name === 'ExecutionTimeoutError') return { status: 'TIMED_OUT', error: 'States.Timeout' };
-  return {
-    status: 'FAILED',
-    error: cause instanceof Error ? cause.name : 'Error',
-    cause: cause instanceof Error ? cause.message : String(cause),
-  };
-};
-
-const clampTimeouts = (definition: StateMachineDefinition): StateMachineDefinition => {
-  const copy: StateMachineDefinition = structuredClone(definition);
-  for (const state of Object.values(copy.States)) {
-    if (state.Type !== 'Task') continue;
-    if ((state.TimeoutSeconds ?? 0) > MAX_TIMER_SECONDS) state.TimeoutSeconds = MAX_TIMER_SECONDS;
-  }
-  return copy;
-};
