@@ -35,6 +35,7 @@ const StoredWaitSchema = z.object({
   decidedBy: z.string().optional(),
   decidedAt: z.string().optional(),
   decision: z.string().optional(),
+  approval: z.unknown().optional(),
 });
 
 /** The `WaitStore` on DynamoDB: conditional updates make a decision single-use. */
@@ -58,7 +59,8 @@ export class DynamoWaitStore implements WaitStore {
         Key: this.key(wait.requestId),
         UpdateExpression:
           'SET #requestId = :requestId, #threadId = :threadId, #kind = :kind, #next = :next, #taskToken = :taskToken, ' +
-          '#createdAt = if_not_exists(#createdAt, :createdAt), #waitStatus = if_not_exists(#waitStatus, :pending)',
+          '#createdAt = if_not_exists(#createdAt, :createdAt), #waitStatus = if_not_exists(#waitStatus, :pending)' +
+          (wait.approval ? ', #approval = if_not_exists(#approval, :approval)' : ''),
         ExpressionAttributeNames: names(
           'requestId',
           'threadId',
@@ -67,6 +69,7 @@ export class DynamoWaitStore implements WaitStore {
           'taskToken',
           'createdAt',
           'waitStatus',
+          ...(wait.approval ? ['approval'] : []),
         ),
         ExpressionAttributeValues: {
           ':requestId': wait.requestId,
@@ -76,6 +79,7 @@ export class DynamoWaitStore implements WaitStore {
           ':taskToken': wait.taskToken,
           ':createdAt': wait.createdAt,
           ':pending': 'pending',
+          ...(wait.approval ? { ':approval': wait.approval } : {}),
         },
         ReturnValues: 'ALL_NEW',
       }),

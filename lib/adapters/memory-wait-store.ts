@@ -11,6 +11,8 @@ export class InMemoryWaitStore implements WaitStore {
       ...existing,
       ...wait,
       createdAt: existing?.createdAt ?? wait.createdAt,
+      // Fixed when first stored, as the DynamoDB store keeps it.
+      ...(existing?.approval ? { approval: existing.approval } : {}),
       status: existing?.status ?? 'pending',
     });
     this.waits.set(wait.requestId, record);

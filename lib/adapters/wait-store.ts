@@ -17,6 +17,20 @@ export const WaitRecordSchema = z.object({
   taskToken: z.string().min(1),
   status: z.enum(['pending', 'decided']),
   createdAt: z.string(),
+  /**
+   * For an approval: the call it covers, the hash of its arguments, who may decide it (the
+   * approvers, then the fallback approvers) and when it expires. Fixed when the wait is stored.
+   */
+  approval: z
+    .object({
+      tool: z.string(),
+      callId: z.string(),
+      argsHash: z.string(),
+      approvers: z.array(z.string()),
+      fallbackApprovers: z.array(z.string()),
+      expiresAt: z.string(),
+    })
+    .optional(),
   /** When the notification went out; a retried task (with a new token) does not notify again. */
   notifiedAt: z.string().optional(),
   /**

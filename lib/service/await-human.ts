@@ -51,6 +51,7 @@ export const awaitHuman = async (
     next,
     taskToken,
     createdAt: deps.clock.now(),
+    ...approvalRecordOf(before, requestId, deps),
   });
 
   const thread = await deps.store.load(threadId);
@@ -69,6 +70,30 @@ export const awaitHuman = async (
   await tellPeople(thread, kind, requestId, deps);
   await deps.waits.markNotified(requestId, deps.clock.now());
   return { requestId, kind, notified: kind !== 'child', resumed: false };
+};
+
+/** What an approval's wait records besides its token: the call, its hash, who decides, until when. */
+const approvalRecordOf = (
+  thread: Thread,
+  requestId: string,
+  deps: AwaitHumanDeps,
+): Pick<WaitRecord, 'approval'> => {
+  const request = thread.events.find(
+    (event) => event.type === 'approval-request' && event.data.approvalId === requestId,
+  );
+  if (request?.type !== 'approval-request') return {};
+  const people = peopleOf(deps.agents.get(thread.agent), deps);
+  const { tool, callId, argsHash } = request.data;
+  return {
+    approval: {
+      tool,
+      callId,
+      argsHash,
+      approvers: [...people.approvers],
+      fallbackApprovers: [...people.fallbackApprovers],
+      expiresAt: approvalDeadline(request.at, people),
+    },
+  };
 };
 
 /** The id a decision names: the approval, the question, the escalation event, the child thread. */

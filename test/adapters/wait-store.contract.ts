@@ -48,6 +48,26 @@ export const describeWaitStoreContract = (name: string, makeStore: () => Promise
       });
     });
 
+    it('keeps an approval’s call, hash, approvers and expiry as first stored', async () => {
+      const store = await makeStore();
+      const approval = {
+        tool: 'create_payment_link',
+        callId: 'call-1',
+        argsHash: 'a'.repeat(64),
+        approvers: ['ops@example.com'],
+        fallbackApprovers: ['cfo@example.com'],
+        expiresAt: '2026-01-03T00:00:00.000Z',
+      };
+      await store.put(wait({ approval }));
+
+      const refreshed = await store.put(
+        wait({ taskToken: 'token-2', approval: { ...approval, expiresAt: 'later' } }),
+      );
+
+      expect(refreshed).toMatchObject({ taskToken: 'token-2', approval });
+      expect(await store.get(refreshed.requestId)).toMatchObject({ approval });
+    });
+
     it('keeps the first notification time', async () => {
       const store = await makeStore();
       await store.put(wait());

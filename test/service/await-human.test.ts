@@ -45,6 +45,14 @@ describe('awaitHuman', () => {
       taskToken: 'token-1',
       status: 'pending',
       kind: 'approval',
+      approval: {
+        tool: 'create_refund',
+        callId: pendingCallId,
+        argsHash: hashArgs(ARGS),
+        approvers: [APPROVER],
+        fallbackApprovers: [],
+        expiresAt: '2026-01-01T01:00:10.000Z',
+      },
     });
     expect(harness.notifier.sent).toEqual([
       {
