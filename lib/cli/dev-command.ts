@@ -27,13 +27,22 @@ export const devCommand = async (
 ): Promise<number> => {
   const started = Date.now();
   io.stdout.write('threadline: synthesizing the stack and starting its local stand-ins…\n');
+  const port = portOf(io.env.THREADLINE_PORT, 'THREADLINE_PORT', 8787);
+  const smtpPort = portOf(io.env.THREADLINE_SMTP_PORT, 'THREADLINE_SMTP_PORT', 2525);
   const stack = await startDevStack({
     home: config.home,
-    port: portOf(io.env.THREADLINE_PORT, 'THREADLINE_PORT', 8787),
-    smtpPort: portOf(io.env.THREADLINE_SMTP_PORT, 'THREADLINE_SMTP_PORT', 2525),
+    port,
+    smtpPort,
     memory: options.memory,
     model: options.model ?? config.model ?? 'demo',
     ...(io.env.THREADLINE_API_TOKEN ? { apiToken: io.env.THREADLINE_API_TOKEN } : {}),
+  }).catch((error: unknown) => {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+      throw new UsageError(
+        `port ${port} or ${smtpPort} is taken (is threadline already running?): set THREADLINE_PORT and THREADLINE_SMTP_PORT, or 0 for free ports`,
+      );
+    }
+    throw error;
   });
   const { endpoints } = stack;
   const model = options.model ?? config.model ?? 'demo';

@@ -97,200 +97,208 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
   const loop = readStateMachineDefinition(template);
   const resources = readTemplateResources(template);
   const stops: (() => Promise<void> | void)[] = [];
-
-  const dynamo = await startEmbeddedDynamo(options.memory ? {} : { path: join(options.home, 'dynamodb') });
-  stops.push(() => dynamo.stop());
-  for (const table of resources.tables) {
-    try {
-      await dynamo.client.send(new DescribeTableCommand({ TableName: table.TableName }));
-    } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw error;
-      await dynamo.client.send(new CreateTableCommand(table));
-    }
-  }
-  const s3 = await startLocalS3({
-    buckets: resources.buckets,
-    ...(options.memory ? {} : { directory: join(options.home, 's3') }),
-  });
-  stops.push(() => s3.close());
-  const outboxDirectory = join(options.home, 'outbox');
-  const ses = await startLocalSes({ outboxDirectory });
-  stops.push(() => ses.close());
-  const sqs = new LocalSqs(resources.queues);
-  const sqsEndpoint = await startSqsEndpoint(sqs);
-  stops.push(() => sqsEndpoint.close());
-
-  // The API listens first: its URL goes into the functions' environment (approval links).
-  const root = new Hono();
-  const server = createServer(getRequestListener((request) => root.fetch(request)));
-  const api = await listenLocally(server, options.port ?? 0);
-  stops.push(() => closeServer(server));
-  const signingKey = await signingKeyIn(options.home);
-  const queueUrl = (placeholder: string): string =>
-    sqsEndpoint.queueUrl(placeholder.split('/').at(-1) ?? placeholder);
-
-  const environmentOf = (fn: TemplateFunction): Record<string, string> => {
-    const { APPROVAL_SIGNING_SECRET_ARN: _arn, ...env } = fn.environment;
-    return {
-      ...env,
-      ...(env.INGRESS_QUEUE_URL ? { INGRESS_QUEUE_URL: queueUrl(env.INGRESS_QUEUE_URL) } : {}),
-      ...(env.APPROVAL_BASE_URL ? { APPROVAL_BASE_URL: `${api}/approvals/` } : {}),
-      ...(_arn ? { APPROVAL_SIGNING_SECRET: signingKey } : {}),
-      ...(env.THREADLINE_MODEL ? { THREADLINE_MODEL: options.model ?? 'demo' } : {}),
-    };
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop();
   };
-  // The functions build their SDK clients on first use, so the endpoints below are in place by then.
-  const functions = hostFunctions(loop, { environmentOf, quiet: !options.verbose });
-  const machine = new LocalStepFunctions({
-    definition: loop.definition as StateMachineDefinition,
-    stateMachineArn: loop.stateMachine.arn,
-    functions: invokersOf(functions),
-  });
-  const sfn = await startStepFunctionsEndpoint(new Map([[loop.stateMachine.arn, machine]]));
-  stops.push(() => sfn.close());
-
-  Object.assign(process.env, {
-    AWS_REGION: process.env.AWS_REGION ?? 'local',
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ENDPOINT_URL_SQS: sqsEndpoint.endpoint,
-    AWS_ENDPOINT_URL_SFN: sfn.endpoint,
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-  });
-
-  const byLogicalId = (logicalId: string): HostedFunction => {
-    const hosted = [...functions.values()].find((candidate) => candidate.fn.logicalId === logicalId);
-    if (!hosted) throw new Error(`the template's function ${logicalId} has no local code`);
-    return hosted;
-  };
-
-  for (const mapping of resources.eventSources) {
-    const source = new SqsEventSource({
-      sqs,
-      queueName: mapping.queue,
-      handler: (event) => byLogicalId(mapping.functionLogicalId).invoke(JSON.parse(JSON.stringify(event))),
-      batchSize: mapping.batchSize,
-      reportBatchItemFailures: mapping.reportFailures,
-    });
-    source.start();
-    stops.push(() => source.stop());
-  }
-
-  const scheduler = new LocalScheduler(
-    resources.schedules
-      .filter((schedule) => schedule.enabled)
-      .map((schedule) => ({
-        name: schedule.name,
-        expression: schedule.expression,
-        ...(schedule.timezone ? { timezone: schedule.timezone } : {}),
-        input: schedule.input,
-        target: async (input: string) => {
-          sqs.send(schedule.queue, {
-            body: input,
-            ...(schedule.groupId ? { groupId: schedule.groupId } : {}),
-          });
-        },
-      })),
-  );
-  scheduler.start();
-  stops.push(() => scheduler.stop());
-
-  const rule = resources.receiptRules[0];
-  const smtp = await startLocalSmtp({
-    port: options.smtpPort ?? 0,
-    store: s3.store,
-    bucket: rule?.bucket ?? resources.buckets[0] ?? 'mail',
-    prefix: rule?.prefix ?? 'mail/',
-    recipients: rule?.recipients ?? [],
-    invoke: async (event) => {
-      if (rule?.functionLogicalId)
-        return byLogicalId(rule.functionLogicalId).invoke(JSON.parse(JSON.stringify(event)));
-      return undefined;
-    },
-    trustLocalMail: options.trustLocalMail ?? false,
-  });
-  stops.push(() => smtp.close());
-
-  const ingest = [...functions.values()].find((hosted) => hosted.fn.name === 'ingest');
-  if (!ingest) throw new Error('the template has no ingest function');
-  const service = ingest.deps.service;
-  // The queue the ingest function consumes: the one an event source mapping reads.
-  const ingressQueue = resources.eventSources.find(
-    (mapping) => mapping.functionLogicalId === ingest.fn.logicalId,
-  )?.queue;
-  if (!ingressQueue) throw new Error('the template maps no queue to the ingest function');
-  const ingressQueueUrl = sqsEndpoint.queueUrl(ingressQueue);
-  const auth: ApiAuth = options.apiToken ? { kind: 'token', token: options.apiToken } : { kind: 'none' };
-  const apiApp = createApp(
-    apiDepsOf(service, {
-      ingress: new SqsIngressQueue({ queueUrl: ingressQueueUrl }),
-      // The functions read APPROVAL_SIGNING_SECRET as UTF-8 bytes: the API signs with the same bytes.
-      links: new ApprovalLinks(Buffer.from(signingKey, 'utf-8')),
-      auth,
-      publicUrl: api,
-    }),
-  );
-  const uiApp = createUiApp({
-    store: service.store,
-    agents: [...service.agents.keys()],
-    outbox: { list: async () => outboxMessagesOf(await ses.listOutbox()) },
-    approvalsBase: `${api}/approvals/`,
-    startThread: async ({ agent, message }) => {
-      const response = await apiApp.request('/threads', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {}),
-        },
-        body: JSON.stringify({ agent, message }),
-      });
-      const body: unknown = await response.json();
-      if (response.status !== 202 || typeof body !== 'object' || body === null || !('threadId' in body)) {
-        throw new Error(`the API refused the thread: ${response.status} ${JSON.stringify(body)}`);
+  // A stand-in that fails to start (a port in use, say) must not leave the others running.
+  try {
+    const dynamo = await startEmbeddedDynamo(options.memory ? {} : { path: join(options.home, 'dynamodb') });
+    stops.push(() => dynamo.stop());
+    for (const table of resources.tables) {
+      try {
+        await dynamo.client.send(new DescribeTableCommand({ TableName: table.TableName }));
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+        await dynamo.client.send(new CreateTableCommand(table));
       }
-      return { threadId: String(body.threadId) };
-    },
-  });
-  root.post('/_local/schedules/:name/fire', async (context) => {
-    const name = context.req.param('name');
-    if (!scheduler.names().includes(name)) return context.json({ error: `no schedule named ${name}` }, 404);
-    await scheduler.fire(name);
-    return context.json({ fired: name }, 202);
-  });
-  root.route('/', uiApp);
-  root.route('/', apiApp);
+    }
+    const s3 = await startLocalS3({
+      buckets: resources.buckets,
+      ...(options.memory ? {} : { directory: join(options.home, 's3') }),
+    });
+    stops.push(() => s3.close());
+    const outboxDirectory = join(options.home, 'outbox');
+    const ses = await startLocalSes({ outboxDirectory });
+    stops.push(() => ses.close());
+    const sqs = new LocalSqs(resources.queues);
+    const sqsEndpoint = await startSqsEndpoint(sqs);
+    stops.push(() => sqsEndpoint.close());
 
-  const rearmed = await rearmWaits(service.store, service.orchestrator);
-  const endpoints: DevEndpoints = {
-    api,
-    ui: `${api}/`,
-    approvals: `${api}/approvals/`,
-    outbox: outboxDirectory,
-    smtp: { host: smtp.host, port: smtp.port },
-    aws: {
-      dynamodb: dynamo.endpoint,
-      sqs: sqsEndpoint.endpoint,
-      s3: s3.endpoint,
-      sfn: sfn.endpoint,
-      sesv2: ses.endpoint,
-      ingressQueueUrl,
+    // The API listens first: its URL goes into the functions' environment (approval links).
+    const root = new Hono();
+    const server = createServer(getRequestListener((request) => root.fetch(request)));
+    const api = await listenLocally(server, options.port ?? 0);
+    stops.push(() => closeServer(server));
+    const signingKey = await signingKeyIn(options.home);
+    const queueUrl = (placeholder: string): string =>
+      sqsEndpoint.queueUrl(placeholder.split('/').at(-1) ?? placeholder);
+
+    const environmentOf = (fn: TemplateFunction): Record<string, string> => {
+      const { APPROVAL_SIGNING_SECRET_ARN: _arn, ...env } = fn.environment;
+      return {
+        ...env,
+        ...(env.INGRESS_QUEUE_URL ? { INGRESS_QUEUE_URL: queueUrl(env.INGRESS_QUEUE_URL) } : {}),
+        ...(env.APPROVAL_BASE_URL ? { APPROVAL_BASE_URL: `${api}/approvals/` } : {}),
+        ...(_arn ? { APPROVAL_SIGNING_SECRET: signingKey } : {}),
+        ...(env.THREADLINE_MODEL ? { THREADLINE_MODEL: options.model ?? 'demo' } : {}),
+      };
+    };
+    // The functions build their SDK clients on first use, so the endpoints below are in place by then.
+    const functions = hostFunctions(loop, { environmentOf, quiet: !options.verbose });
+    const machine = new LocalStepFunctions({
+      definition: loop.definition as StateMachineDefinition,
       stateMachineArn: loop.stateMachine.arn,
-    },
-  };
-  await writeFile(
-    join(options.home, 'endpoints.json'),
-    `${JSON.stringify({ ...endpoints, rearmed }, null, 2)}\n`,
-  );
-  return {
-    endpoints,
-    scheduler,
-    machine,
-    stop: async () => {
-      for (const record of machine.listExecutions('RUNNING'))
-        machine.stopExecution(record.executionArn, 'Stopped', 'the local stack stopped');
-      for (const stop of stops.reverse()) await stop();
-    },
-  };
+      functions: invokersOf(functions),
+    });
+    const sfn = await startStepFunctionsEndpoint(new Map([[loop.stateMachine.arn, machine]]));
+    stops.push(() => sfn.close());
+
+    Object.assign(process.env, {
+      AWS_REGION: process.env.AWS_REGION ?? 'local',
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+    });
+
+    const byLogicalId = (logicalId: string): HostedFunction => {
+      const hosted = [...functions.values()].find((candidate) => candidate.fn.logicalId === logicalId);
+      if (!hosted) throw new Error(`the template's function ${logicalId} has no local code`);
+      return hosted;
+    };
+
+    for (const mapping of resources.eventSources) {
+      const source = new SqsEventSource({
+        sqs,
+        queueName: mapping.queue,
+        handler: (event) => byLogicalId(mapping.functionLogicalId).invoke(JSON.parse(JSON.stringify(event))),
+        batchSize: mapping.batchSize,
+        reportBatchItemFailures: mapping.reportFailures,
+      });
+      source.start();
+      stops.push(() => source.stop());
+    }
+
+    const scheduler = new LocalScheduler(
+      resources.schedules
+        .filter((schedule) => schedule.enabled)
+        .map((schedule) => ({
+          name: schedule.name,
+          expression: schedule.expression,
+          ...(schedule.timezone ? { timezone: schedule.timezone } : {}),
+          input: schedule.input,
+          target: async (input: string) => {
+            sqs.send(schedule.queue, {
+              body: input,
+              ...(schedule.groupId ? { groupId: schedule.groupId } : {}),
+            });
+          },
+        })),
+    );
+    scheduler.start();
+    stops.push(() => scheduler.stop());
+
+    const rule = resources.receiptRules[0];
+    const smtp = await startLocalSmtp({
+      port: options.smtpPort ?? 0,
+      store: s3.store,
+      bucket: rule?.bucket ?? resources.buckets[0] ?? 'mail',
+      prefix: rule?.prefix ?? 'mail/',
+      recipients: rule?.recipients ?? [],
+      invoke: async (event) => {
+        if (rule?.functionLogicalId)
+          return byLogicalId(rule.functionLogicalId).invoke(JSON.parse(JSON.stringify(event)));
+        return undefined;
+      },
+      trustLocalMail: options.trustLocalMail ?? false,
+    });
+    stops.push(() => smtp.close());
+
+    const ingest = [...functions.values()].find((hosted) => hosted.fn.name === 'ingest');
+    if (!ingest) throw new Error('the template has no ingest function');
+    const service = ingest.deps.service;
+    // The queue the ingest function consumes: the one an event source mapping reads.
+    const ingressQueue = resources.eventSources.find(
+      (mapping) => mapping.functionLogicalId === ingest.fn.logicalId,
+    )?.queue;
+    if (!ingressQueue) throw new Error('the template maps no queue to the ingest function');
+    const ingressQueueUrl = sqsEndpoint.queueUrl(ingressQueue);
+    const auth: ApiAuth = options.apiToken ? { kind: 'token', token: options.apiToken } : { kind: 'none' };
+    const apiApp = createApp(
+      apiDepsOf(service, {
+        ingress: new SqsIngressQueue({ queueUrl: ingressQueueUrl }),
+        // The functions read APPROVAL_SIGNING_SECRET as UTF-8 bytes: the API signs with the same bytes.
+        links: new ApprovalLinks(Buffer.from(signingKey, 'utf-8')),
+        auth,
+        publicUrl: api,
+      }),
+    );
+    const uiApp = createUiApp({
+      store: service.store,
+      agents: [...service.agents.keys()],
+      outbox: { list: async () => outboxMessagesOf(await ses.listOutbox()) },
+      approvalsBase: `${api}/approvals/`,
+      startThread: async ({ agent, message }) => {
+        const response = await apiApp.request('/threads', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {}),
+          },
+          body: JSON.stringify({ agent, message }),
+        });
+        const body: unknown = await response.json();
+        if (response.status !== 202 || typeof body !== 'object' || body === null || !('threadId' in body)) {
+          throw new Error(`the API refused the thread: ${response.status} ${JSON.stringify(body)}`);
+        }
+        return { threadId: String(body.threadId) };
+      },
+    });
+    root.post('/_local/schedules/:name/fire', async (context) => {
+      const name = context.req.param('name');
+      if (!scheduler.names().includes(name)) return context.json({ error: `no schedule named ${name}` }, 404);
+      await scheduler.fire(name);
+      return context.json({ fired: name }, 202);
+    });
+    root.route('/', uiApp);
+    root.route('/', apiApp);
+
+    const rearmed = await rearmWaits(service.store, service.orchestrator);
+    const endpoints: DevEndpoints = {
+      api,
+      ui: `${api}/`,
+      approvals: `${api}/approvals/`,
+      outbox: outboxDirectory,
+      smtp: { host: smtp.host, port: smtp.port },
+      aws: {
+        dynamodb: dynamo.endpoint,
+        sqs: sqsEndpoint.endpoint,
+        s3: s3.endpoint,
+        sfn: sfn.endpoint,
+        sesv2: ses.endpoint,
+        ingressQueueUrl,
+        stateMachineArn: loop.stateMachine.arn,
+      },
+    };
+    await writeFile(
+      join(options.home, 'endpoints.json'),
+      `${JSON.stringify({ ...endpoints, rearmed }, null, 2)}\n`,
+    );
+    return {
+      endpoints,
+      scheduler,
+      machine,
+      stop: async () => {
+        for (const record of machine.listExecutions('RUNNING'))
+          machine.stopExecution(record.executionArn, 'Stopped', 'the local stack stopped');
+        for (const stop of stops.reverse()) await stop();
+      },
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
 };
