@@ -20,8 +20,10 @@ Usage:
       --answer        answers the agent's questions, in order, when there is no terminal
       --json          prints each event as one line of JSON
   threadline prompt "<message>" [--agent billing]
+  threadline prompt --thread <thread-id>
       Print the exact model request (system prompt, rendered thread, tool schemas) for a
-      thread holding that message: 100% of what the model sees.
+      thread holding that message, or for a stored thread's next step: 100% of what the
+      model sees.
   threadline dev [--memory] [--model <setting>]
       The deployed stack on this machine (what npm start runs): the synthesized template's
       state machine, handlers, API, queues, schedules and mail, with local stand-ins for AWS.
@@ -64,6 +66,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   store: { type: 'string' },
   memory: { type: 'boolean', default: false },
+  thread: { type: 'string' },
   status: { type: 'string' },
   at: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -101,7 +104,7 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
   }
   const approve = parseApprove(values.approve);
   // A run is throwaway by default; reading threads back needs the store that keeps them.
-  const store = values.store ?? (THREAD_COMMANDS.has(command) ? 'dynamo' : 'memory');
+  const store = values.store ?? (THREAD_COMMANDS.has(command) || values.thread ? 'dynamo' : 'memory');
   if (store !== 'memory' && store !== 'dynamo') {
     throw new UsageError(`--store must be memory or dynamo, not "${values.store}"`);
   }
@@ -125,7 +128,18 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
       }
       case 'prompt': {
         const message = rest.join(' ').trim();
-        if (!message) throw new UsageError('prompt needs a message');
+        if (values.thread) {
+          // A stored thread: exactly what its agent's next step would send.
+          const thread = await runtime.store.load(values.thread);
+          const request = buildModelRequest(
+            thread.events,
+            agentNamed(runtime, thread.agent),
+            runtime.clock.now(),
+          );
+          io.stdout.write(`${JSON.stringify(request, null, 2)}\n`);
+          return EXIT.ok;
+        }
+        if (!message) throw new UsageError('prompt needs a message, or --thread <id>');
         const event = { id: 'ev', at: runtime.clock.now(), type: 'user-message' as const };
         const request = buildModelRequest(
           [{ ...event, seq: 1, data: { text: message, channel: 'cli' as const, untrusted: false } }],

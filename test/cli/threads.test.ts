@@ -44,3 +44,18 @@ describe('threads on the embedded DynamoDB store', () => {
     expect(noSeq.stderr).toContain('fork needs --at <seq>');
   });
 });
+
+describe('threadline prompt --thread', () => {
+  it('prints the request a stored thread’s next step would send, with no internal ids', async () => {
+    const run = await runCli(['run', '--store', 'dynamo', '--approve', 'all', SEED]);
+    const threadId = String(/thread (th_\w+) done/.exec(run.stdout)?.[1]);
+
+    const prompt = await runCli(['prompt', '--thread', threadId], { home: run.home });
+
+    expect(prompt.code).toBe(0);
+    const request = JSON.parse(prompt.stdout);
+    expect(request.context).toContain('<create_payment_link>');
+    expect(request.context).toContain('<approval status="approved"/>');
+    expect(request.context).not.toMatch(/ev_|apr_|th_/);
+  });
+});
