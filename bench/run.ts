@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runReliability } from './reliability.ts';
 import type { BenchOptions, Section } from './section.ts';
 
 // The SDK's notice that Node 20 support ends says nothing about what is measured; it is set before
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Section>> = 
   bundles: runBundles,
   cost: runCost,
   throughput: runThroughput,
+  reliability: runReliability,
 };
 
 const args = process.argv.slice(2);

@@ -32,6 +32,10 @@ export const RETRIED_ERRORS = [
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  // A function that died (out of memory) or timed out: every task is safe to run again, since
+  // steps, tool results and decisions are appended under idempotency keys.
+  'Lambda.Unknown',
+  'Sandbox.Timedout',
   'ModelThrottled',
   'ThreadConflictError',
 ];
