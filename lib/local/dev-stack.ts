@@ -146,6 +146,8 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
     // The functions build their SDK clients on first use, so the endpoints below are in place by then.
     const functions = hostFunctions(loop, { environmentOf, quiet: !options.verbose });
     const machine = new LocalStepFunctions({
+      // Checked by AslDefinitionSchema when read from the template; the library's type is only
+      // stricter in shape (literal state types), so the definition is handed over as it is.
       definition: loop.definition as StateMachineDefinition,
       stateMachineArn: loop.stateMachine.arn,
       functions: invokersOf(functions),
