@@ -5,8 +5,12 @@ import type { WaitRecord } from '../../lib/adapters/wait-store.ts';
 import type { Thread } from '../../lib/core/events.ts';
 import { readStateMachineDefinition, type TemplateLoop } from '../../lib/infra/definition-from-template.ts';
 import type { AwsJsonServer } from '../../lib/local/aws-json-server.ts';
-import { hostFunctions, invokersOf } from '../../lib/local/function-host.ts';
-import { type ExecutionRecord, LocalStepFunctions } from '../../lib/local/local-step-functions.ts';
+import { type HostedFunction, hostFunctions, invokersOf } from '../../lib/local/function-host.ts';
+import {
+  type ExecutionRecord,
+  type LocalFunction,
+  LocalStepFunctions,
+} from '../../lib/local/local-step-functions.ts';
 import { startStepFunctionsEndpoint } from '../../lib/local/sfn-endpoint.ts';
 import {
   chatCompletion,
@@ -33,6 +37,10 @@ export interface LoopHarness {
   chat: ScriptedChatServer;
   /** The service deps of the ingest function: the same store, waits and orchestrator it uses. */
   service: AwsServiceDeps;
+  /** The hosted functions by name (`step`, `ingest`, `tool-lookup_customer`, …). */
+  hosted: Map<string, HostedFunction>;
+  /** Replaces the code the state machine calls for the function `name`; returns a restore. */
+  wrap(name: string, wrapper: (real: LocalFunction) => LocalFunction): () => void;
   paymentLinksTable: string;
   dynamo: LocalDynamo;
   /** Queues the model's next replies: one tool call each. */
@@ -63,7 +71,15 @@ export const eventually = async <T>(what: string, probe: () => Promise<T | undef
  * environment the template gives them, DynamoDB on dynalite, Step Functions reached through its
  * wire protocol, and the model behind a real OpenAI-compatible HTTP server that plays a script.
  */
-export const startLoopHarness = async (context: Record<string, unknown> = {}): Promise<LoopHarness> => {
+export interface LoopHarnessOptions {
+  /** Puts something between the functions and DynamoDB (a fault-injecting proxy, say). */
+  throughDynamo?: (endpoint: string) => Promise<{ endpoint: string; close(): Promise<void> }>;
+}
+
+export const startLoopHarness = async (
+  context: Record<string, unknown> = {},
+  options: LoopHarnessOptions = {},
+): Promise<LoopHarness> => {
   const loop = readStateMachineDefinition(synthesize(context).template);
   const dynamo = await startDynalite();
   const threadTable = await dynamo.createThreadTable();
@@ -77,12 +93,13 @@ export const startLoopHarness = async (context: Record<string, unknown> = {}): P
     }),
   );
   const chat = await startScriptedChatServer();
+  const between = await options.throughDynamo?.(dynamo.endpoint);
 
   Object.assign(process.env, {
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: between?.endpoint ?? dynamo.endpoint,
   });
   // The functions build their SDK clients on first use, after the endpoints above are set.
   const functions = hostFunctions(loop, {
@@ -98,15 +115,17 @@ export const startLoopHarness = async (context: Record<string, unknown> = {}): P
       ...(fn.environment.PAYMENT_LINKS_TABLE_NAME ? { PAYMENT_LINKS_TABLE_NAME: paymentLinksTable } : {}),
     }),
   });
+  const invokers = invokersOf(functions);
   const machine = new LocalStepFunctions({
     definition: loop.definition as StateMachineDefinition,
     stateMachineArn: loop.stateMachine.arn,
-    functions: invokersOf(functions),
+    functions: invokers,
     retryIntervalMs: 5,
   });
   const sfn: AwsJsonServer = await startStepFunctionsEndpoint(new Map([[loop.stateMachine.arn, machine]]));
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
-  const ingestFunction = [...functions.values()].find((hosted) => hosted.fn.name === 'ingest');
+  const hosted = new Map([...functions.values()].map((entry) => [entry.fn.name, entry]));
+  const ingestFunction = hosted.get('ingest');
   if (!ingestFunction) throw new Error('the template has no ingest function');
   const service = ingestFunction.deps.service;
 
@@ -115,6 +134,13 @@ export const startLoopHarness = async (context: Record<string, unknown> = {}): P
     machine,
     chat,
     service,
+    hosted,
+    wrap: (name, wrapper) => {
+      const entry = hosted.get(name);
+      if (!entry) throw new Error(`no function ${name}: ${[...hosted.keys()].join(', ')}`);
+      invokers.set(entry.fn.arn, wrapper(entry.invoke));
+      return () => invokers.set(entry.fn.arn, entry.invoke);
+    },
     paymentLinksTable,
     dynamo,
     reply: (...calls) =>
@@ -179,6 +205,7 @@ export const startLoopHarness = async (context: Record<string, unknown> = {}): P
       for (const record of machine.listExecutions('RUNNING')) machine.stopExecution(record.executionArn);
       await sfn.close();
       await chat.close();
+      await between?.close();
       await dynamo.stop();
     },
   };

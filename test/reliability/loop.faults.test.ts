@@ -306,7 +306,13 @@ describe('duplicates', () => {
   it('turns an SQS redelivery storm (one message 20 times at once) into one event and one execution', async () => {
     harness.reply(['lookup_customer', { name: 'Terri' }], ['done_for_now', { message: 'Terri Jackson.' }]);
     const threadId = 'storm-1';
-    const message = { kind: 'start', threadId, agent: 'billing', text: 'who is Terri?', key: 'k-storm' };
+    const message = {
+      kind: 'start',
+      threadId,
+      agent: 'billing',
+      text: 'who is Terri?',
+      key: 'k-storm',
+    } as const;
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, index) => harness.ingest(message, `sqs-${index % 3}`)),
     );
