@@ -155,18 +155,20 @@ export class Handlers extends Construct {
       }
     }
 
+    // The two functions that send approval links: they sign them and know how long they last.
+    const approvals = {
+      ...base,
+      ...people,
+      [ENV.approvalTimeout]: String(config.approvalTimeoutSeconds),
+      [ENV.signingSecret]: props.signingSecret.secretArn,
+    };
     this.awaitHuman = make('AwaitHuman', {
       name: 'await-human',
       entry: 'lambdas/await-human.ts',
       description:
         'threadline wait: store the task token server-side and ask a person (approval or question)',
       timeout: Duration.seconds(30),
-      environment: {
-        ...base,
-        ...people,
-        [ENV.approvalTimeout]: String(config.approvalTimeoutSeconds),
-        [ENV.signingSecret]: props.signingSecret.secretArn,
-      },
+      environment: approvals,
     });
     threadAccess(this.awaitHuman, 'readWrite');
     notifies(this.awaitHuman);
@@ -180,12 +182,7 @@ export class Handlers extends Construct {
       description:
         'threadline approval timeout: ask the fallback approvers once, then record the approval as expired',
       timeout: Duration.seconds(30),
-      environment: {
-        ...base,
-        ...people,
-        [ENV.approvalTimeout]: String(config.approvalTimeoutSeconds),
-        [ENV.signingSecret]: props.signingSecret.secretArn,
-      },
+      environment: approvals,
     });
     threadAccess(this.expire, 'readWrite');
     notifies(this.expire);
