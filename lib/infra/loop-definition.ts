@@ -36,6 +36,10 @@ export const RETRIED_ERRORS = [
   // steps, tool results and decisions are appended under idempotency keys.
   'Lambda.Unknown',
   'Sandbox.Timedout',
+  // DynamoDB throttling that outlasted the SDK's own retries: the state machine backs off longer.
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
   'ModelThrottled',
   'ThreadConflictError',
 ];
