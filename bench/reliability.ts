@@ -20,7 +20,7 @@ const ReliabilitySchema = z.object({
 const FILE = join(fileURLToPath(new URL('.', import.meta.url)), 'results', 'reliability.json');
 
 /**
- * The reliability suite's record (`npm run test:reliability`, also part of `npm test`): what was
+ * The reliability suite's record (written by `npm run test:reliability`): what was
  * tried, what faults were injected, and the events lost or duplicated, which must be 0.
  */
 export const runReliability = async (): Promise<Section> => {
@@ -32,7 +32,7 @@ export const runReliability = async (): Promise<Section> => {
       id: 'reliability',
       title: '7. Reliability suite',
       figures: null,
-      markdown: 'No record yet: run `npm run test:reliability` (or `npm test`) first, then the bench.',
+      markdown: 'No record yet: run `npm run test:reliability` first, then the bench.',
     };
   }
   const record = ReliabilitySchema.parse(JSON.parse(text));
