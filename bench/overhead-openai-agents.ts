@@ -9,7 +9,7 @@ import {
   tool,
   Usage,
 } from '@openai/agents';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SCENARIO_MESSAGE, scenarioCalls, scenarioTools } from './scenario.ts';
 
 /**

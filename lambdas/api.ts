@@ -1,7 +1,13 @@
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
+import { ApprovalLinks } from '../lib/adapters/approval-links.ts';
 import { createApp } from '../lib/api/app.ts';
-import type { ApiDeps } from '../lib/api/deps.ts';
-import { apiDeps } from './aws-deps.ts';
+import { type ApiDeps, apiDepsOf } from '../lib/api/deps.ts';
+import { signingKey } from './approval-signing.ts';
+import { createBase, type Env } from './base.ts';
+import { ingressQueueOf } from './ingress-piece.ts';
+import { lazyFields } from './lazy.ts';
+import { loopPieces } from './loop-pieces.ts';
+import { createTelemetry, type Telemetry } from './telemetry.ts';
 
 type Serve = ReturnType<typeof handle>;
 
@@ -24,4 +30,17 @@ export const createHandler = (deps: () => Promise<ApiDeps>) => {
   return async (event: LambdaEvent, context?: LambdaContext) => (await serve())(event, context);
 };
 
-export const handler = createHandler(apiDeps);
+/** The API's deps: the loop, the ingress queue and the link signer, its key read from Secrets Manager. */
+export const depsFrom = (telemetry: Telemetry, env?: Env) => async (): Promise<ApiDeps> => {
+  const base = createBase(telemetry, env);
+  const config = base.config();
+  return apiDepsOf(lazyFields(loopPieces(base)), {
+    ingress: ingressQueueOf(base),
+    links: new ApprovalLinks(await signingKey(config)),
+    auth: { kind: 'iam' },
+    publicUrl: config.APPROVAL_BASE_URL ?? '',
+    logger: telemetry.logger,
+  });
+};
+
+export const handler = createHandler(depsFrom(createTelemetry()));

@@ -1,5 +1,7 @@
+import { ApprovalLinks } from '../lib/adapters/approval-links.ts';
 import { readSecret } from '../lib/adapters/secrets-manager-secret.ts';
 import { type Config, required } from './config.ts';
+import { onceAsync } from './lazy.ts';
 
 /**
  * The API's base URL from `APPROVAL_BASE_URL`, which the stack sets to the approvals path itself
@@ -14,3 +16,7 @@ export const signingKey = async (config: Config): Promise<Buffer> => {
     return Buffer.from(config.APPROVAL_SIGNING_SECRET, 'utf-8');
   return readSecret(required(config, 'APPROVAL_SIGNING_SECRET_ARN'));
 };
+
+/** The link signer, made once its key is read; a failed read is tried again on the next call. */
+export const linkSigner = (config: () => Config): (() => Promise<ApprovalLinks>) =>
+  onceAsync(async () => new ApprovalLinks(await signingKey(config())));

@@ -1,9 +1,11 @@
 import type { Context } from 'aws-lambda';
 import { type AwaitHumanDeps, awaitHuman } from '../lib/service/await-human.ts';
-import { awsDeps } from './aws-deps.ts';
+import { approvalPieces } from './approval-pieces.ts';
+import { createBase, type Env } from './base.ts';
 import { parsePayload } from './invalid-payload.ts';
+import { lazyFields } from './lazy.ts';
 import { AwaitHumanInputSchema } from './schemas.ts';
-import { inThread, type Telemetry } from './telemetry.ts';
+import { createTelemetry, inThread, type Telemetry } from './telemetry.ts';
 
 export interface AwaitHumanHandlerDeps {
   service: AwaitHumanDeps;
@@ -25,4 +27,9 @@ export const createHandler = (deps: AwaitHumanHandlerDeps) => async (event: unkn
   });
 };
 
-export const handler = createHandler(awsDeps());
+export const depsFrom = (telemetry: Telemetry, env?: Env): AwaitHumanHandlerDeps => ({
+  service: lazyFields(approvalPieces(createBase(telemetry, env))),
+  telemetry,
+});
+
+export const handler = createHandler(depsFrom(createTelemetry()));

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { SenderPatternSchema } from '../lib/core/humans.ts';
+import * as z from 'zod';
+import { type HumanChannel, SenderPatternSchema } from '../lib/core/humans.ts';
 import { describeIssues } from '../lib/core/tools.ts';
 
 const optional = z.string().trim().min(1).optional();
@@ -24,7 +24,6 @@ const EnvSchema = z.object({
   STATE_MACHINE_ARN: optional,
   THREADLINE_MODEL: optional,
   TOOL_NAME: optional,
-  PAYMENT_LINKS_TABLE_NAME: optional,
   APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(86_400),
   /** Where approval links point: the API's public URL. */
   APPROVAL_BASE_URL: optional,
@@ -56,7 +55,7 @@ const EnvSchema = z.object({
   WEBHOOK_SECRET_NAME: optional,
   INBOUND_DOMAIN: optional,
   INBOUND_MAIL_PREFIX: z.string().default('mail/'),
-  /** JSON: recipient address → agent, e.g. `{"billing@example.com":"billing"}`. */
+  /** JSON: recipient address → agent, e.g. `{"support@example.com":"support"}`. */
   INBOUND_AGENTS: z
     .string()
     .optional()
@@ -110,4 +109,16 @@ const jsonOrUndefined = (text: string): unknown => {
   } catch {
     return undefined;
   }
+};
+
+/**
+ * Every channel this deployment can reach people on. Email is always one: without a sender it
+ * writes a log line per notification instead, so an agent that asks for email is never silent.
+ */
+export const configuredChannels = (config: Config): HumanChannel[] => {
+  const channels: HumanChannel[] = ['email'];
+  if (config.SLACK_WEBHOOK_URL !== undefined || config.SLACK_WEBHOOK_SECRET_NAME !== undefined)
+    channels.push('slack');
+  if (config.WEBHOOK_URL !== undefined) channels.push('webhook');
+  return channels;
 };

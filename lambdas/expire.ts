@@ -1,10 +1,12 @@
 import type { Context } from 'aws-lambda';
 import type { AwaitHumanDeps } from '../lib/service/await-human.ts';
 import { expireApproval, isExtended } from '../lib/service/expire.ts';
-import { awsDeps } from './aws-deps.ts';
+import { approvalPieces } from './approval-pieces.ts';
+import { createBase, type Env } from './base.ts';
 import { parsePayload } from './invalid-payload.ts';
+import { lazyFields } from './lazy.ts';
 import { ExpireInputSchema } from './schemas.ts';
-import { inThread, type Telemetry } from './telemetry.ts';
+import { createTelemetry, inThread, type Telemetry } from './telemetry.ts';
 
 export interface ExpireHandlerDeps {
   service: AwaitHumanDeps;
@@ -25,4 +27,9 @@ export const createHandler = (deps: ExpireHandlerDeps) => async (event: unknown,
   });
 };
 
-export const handler = createHandler(awsDeps());
+export const depsFrom = (telemetry: Telemetry, env?: Env): ExpireHandlerDeps => ({
+  service: lazyFields(approvalPieces(createBase(telemetry, env))),
+  telemetry,
+});
+
+export const handler = createHandler(depsFrom(createTelemetry()));

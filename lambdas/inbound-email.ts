@@ -1,8 +1,12 @@
+import { S3RawMail } from '../lib/adapters/s3-raw-mail.ts';
 import { SesReceiptEventSchema } from '../lib/adapters/ses-receipt-event.ts';
 import { type ReceiveMailDeps, receiveMail } from '../lib/service/receive-mail.ts';
-import { awsDeps } from './aws-deps.ts';
+import { createBase, type Env } from './base.ts';
+import { required } from './config.ts';
+import { ingressQueueOf } from './ingress-piece.ts';
 import { parsePayload } from './invalid-payload.ts';
-import { publishMetrics, type Telemetry } from './telemetry.ts';
+import { lazyFields } from './lazy.ts';
+import { createTelemetry, publishMetrics, type Telemetry } from './telemetry.ts';
 
 export interface InboundEmailHandlerDeps {
   inbound: ReceiveMailDeps;
@@ -38,4 +42,24 @@ export const createHandler = (deps: InboundEmailHandlerDeps) => async (event: un
   return {};
 };
 
-export const handler = createHandler(awsDeps());
+/** The inbound mail function's deps: the raw mail in S3, the ingress queue, and threads only to read. */
+export const depsFrom = (telemetry: Telemetry, env?: Env): InboundEmailHandlerDeps => {
+  const base = createBase(telemetry, env);
+  const inbound = lazyFields<ReceiveMailDeps>({
+    store: base.store,
+    agents: base.agents,
+    people: base.people,
+    ingress: () => ingressQueueOf(base),
+    rawMail: () =>
+      new S3RawMail({
+        bucket: required(base.config(), 'PAYLOAD_BUCKET_NAME'),
+        prefix: base.config().INBOUND_MAIL_PREFIX,
+        client: base.s3(),
+      }),
+    agentsByRecipient: () => base.config().INBOUND_AGENTS,
+    inboundDomain: () => base.config().INBOUND_DOMAIN,
+  });
+  return { inbound, telemetry };
+};
+
+export const handler = createHandler(depsFrom(createTelemetry()));

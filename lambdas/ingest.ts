@@ -3,8 +3,10 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ServiceDeps } from '../lib/service/deps.ts';
 import { ingestMessage } from '../lib/service/ingest.ts';
 import { parseIngressBody } from '../lib/service/ingress-body.ts';
-import { awsDeps } from './aws-deps.ts';
-import { publishMetrics, type Telemetry } from './telemetry.ts';
+import { createBase, type Env } from './base.ts';
+import { lazyFields } from './lazy.ts';
+import { loopPieces } from './loop-pieces.ts';
+import { createTelemetry, publishMetrics, type Telemetry } from './telemetry.ts';
 
 export interface IngestHandlerDeps {
   service: ServiceDeps;
@@ -51,4 +53,9 @@ export const createHandler = (deps: IngestHandlerDeps) => {
   };
 };
 
-export const handler = createHandler(awsDeps());
+export const depsFrom = (telemetry: Telemetry, env?: Env): IngestHandlerDeps => ({
+  service: lazyFields(loopPieces(createBase(telemetry, env))),
+  telemetry,
+});
+
+export const handler = createHandler(depsFrom(createTelemetry()));

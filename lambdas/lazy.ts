@@ -18,3 +18,19 @@ export const onceAsync = <T>(make: () => Promise<T>): (() => Promise<T>) => {
     return pending;
   };
 };
+
+/** How each field of `T` is made. */
+export type Makers<T> = { [K in keyof T]-?: () => T[K] };
+
+/**
+ * An object whose every field is made on first read and kept: `{ store: () => new Store() }` gives
+ * `{ store }`. Handlers' deps are built this way, so a function makes only the pieces it uses.
+ */
+export const lazyFields = <T extends object>(makers: Makers<T>): T => {
+  const fields = {} as T;
+  for (const key of Object.keys(makers) as (keyof T & string)[]) {
+    const make = once(makers[key]);
+    Object.defineProperty(fields, key, { get: make, enumerable: true });
+  }
+  return fields;
+};

@@ -5,22 +5,9 @@ import { readSecret } from '../lib/adapters/secrets-manager-secret.ts';
 import { SesNotifier } from '../lib/adapters/ses-notifier.ts';
 import { SlackNotifier } from '../lib/adapters/slack-notifier.ts';
 import { WebhookNotifier } from '../lib/adapters/webhook-notifier.ts';
-import type { HumanChannel } from '../lib/core/humans.ts';
-import { type Config, MissingSettingError } from './config.ts';
+import { type Config, configuredChannels, MissingSettingError } from './config.ts';
 import { onceAsync } from './lazy.ts';
 import type { Telemetry } from './telemetry.ts';
-
-/**
- * Every channel this deployment can reach people on. Email is always one: without a sender it
- * writes a log line per notification instead, so an agent that asks for email is never silent.
- */
-export const configuredChannels = (config: Config): HumanChannel[] => {
-  const channels: HumanChannel[] = ['email'];
-  if (config.SLACK_WEBHOOK_URL !== undefined || config.SLACK_WEBHOOK_SECRET_NAME !== undefined)
-    channels.push('slack');
-  if (config.WEBHOOK_URL !== undefined) channels.push('webhook');
-  return channels;
-};
 
 /**
  * The notifier the functions share: each notification goes to the channels it names (the
@@ -61,7 +48,7 @@ const emailNotifier = (config: Config, telemetry: Telemetry): Notifier => {
     from: config.SENDER_EMAIL,
     defaultTo: config.APPROVER_EMAILS,
     ...(config.INBOUND_DOMAIN ? { inboundDomain: config.INBOUND_DOMAIN } : {}),
-    client: telemetry.tracer?.captureAWSv3Client(new SESv2Client({})) ?? new SESv2Client({}),
+    client: new SESv2Client({}),
   });
 };
 

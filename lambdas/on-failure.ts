@@ -1,10 +1,12 @@
 import type { Context } from 'aws-lambda';
 import type { NotifyingDeps } from '../lib/service/deps.ts';
 import { recordFailure } from '../lib/service/on-failure.ts';
-import { awsDeps } from './aws-deps.ts';
+import { createBase, type Env } from './base.ts';
 import { parsePayload } from './invalid-payload.ts';
+import { lazyFields } from './lazy.ts';
+import { notifyingPieces } from './notifying-pieces.ts';
 import { OnFailureInputSchema } from './schemas.ts';
-import { inThread, type Telemetry } from './telemetry.ts';
+import { createTelemetry, inThread, type Telemetry } from './telemetry.ts';
 
 export interface OnFailureHandlerDeps {
   service: NotifyingDeps;
@@ -25,4 +27,9 @@ export const createHandler = (deps: OnFailureHandlerDeps) => async (event: unkno
   });
 };
 
-export const handler = createHandler(awsDeps());
+export const depsFrom = (telemetry: Telemetry, env?: Env): OnFailureHandlerDeps => ({
+  service: lazyFields(notifyingPieces(createBase(telemetry, env))),
+  telemetry,
+});
+
+export const handler = createHandler(depsFrom(createTelemetry()));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NextSchema } from '../lib/core/next.ts';
 
 /** The payloads the state machine sends its tasks (docs/aws.md, "State-machine tasks"). */

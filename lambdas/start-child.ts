@@ -1,10 +1,12 @@
 import type { Context } from 'aws-lambda';
 import type { ServiceDeps } from '../lib/service/deps.ts';
 import { startChild } from '../lib/service/start-child.ts';
-import { awsDeps } from './aws-deps.ts';
+import { createBase, type Env } from './base.ts';
 import { parsePayload } from './invalid-payload.ts';
+import { lazyFields } from './lazy.ts';
+import { loopPieces } from './loop-pieces.ts';
 import { StartChildInputSchema } from './schemas.ts';
-import { inThread, type Telemetry } from './telemetry.ts';
+import { createTelemetry, inThread, type Telemetry } from './telemetry.ts';
 
 export interface StartChildHandlerDeps {
   service: ServiceDeps;
@@ -24,4 +26,9 @@ export const createHandler = (deps: StartChildHandlerDeps) => async (event: unkn
   });
 };
 
-export const handler = createHandler(awsDeps());
+export const depsFrom = (telemetry: Telemetry, env?: Env): StartChildHandlerDeps => ({
+  service: lazyFields(loopPieces(createBase(telemetry, env))),
+  telemetry,
+});
+
+export const handler = createHandler(depsFrom(createTelemetry()));

@@ -1,9 +1,12 @@
 import type { Context } from 'aws-lambda';
+import { DemoModel } from '../lib/adapters/demo-model.ts';
+import { createModel, parseModelSetting } from '../lib/adapters/model-setting.ts';
 import { runStep, type StepServiceDeps } from '../lib/service/run-step.ts';
-import { awsDeps } from './aws-deps.ts';
+import { createBase, type Env, threadPieces } from './base.ts';
 import { parsePayload } from './invalid-payload.ts';
+import { lazyFields } from './lazy.ts';
 import { StepInputSchema } from './schemas.ts';
-import { inThread, type Telemetry } from './telemetry.ts';
+import { createTelemetry, inThread, type Telemetry } from './telemetry.ts';
 
 export interface StepHandlerDeps {
   service: StepServiceDeps;
@@ -24,4 +27,20 @@ export const createHandler = (deps: StepHandlerDeps) => async (event: unknown, c
   });
 };
 
-export const handler = createHandler(awsDeps());
+/** The step function's deps: the threads, the agents and the model `THREADLINE_MODEL` names. */
+export const depsFrom = (telemetry: Telemetry, env?: Env): StepHandlerDeps => {
+  const base = createBase(telemetry, env);
+  const service = lazyFields<StepServiceDeps>({
+    ...threadPieces(base),
+    model: () => {
+      const { THREADLINE_MODEL, OPENAI_API_KEY } = base.config();
+      return createModel(parseModelSetting(THREADLINE_MODEL), {
+        demo: () => new DemoModel(base.agents()),
+        ...(OPENAI_API_KEY ? { apiKey: OPENAI_API_KEY } : {}),
+      });
+    },
+  });
+  return { service, telemetry };
+};
+
+export const handler = createHandler(depsFrom(createTelemetry()));

@@ -1,13 +1,15 @@
 import type { Context } from 'aws-lambda';
-import type { ServiceDeps } from '../lib/service/deps.ts';
+import type { ThreadDeps } from '../lib/service/deps.ts';
 import { runToolCall } from '../lib/service/run-tool-call.ts';
-import { awsDeps } from './aws-deps.ts';
+import { createBase, type Env, threadPieces } from './base.ts';
+import { required } from './config.ts';
 import { parsePayload } from './invalid-payload.ts';
+import { lazyFields } from './lazy.ts';
 import { ToolInputSchema } from './schemas.ts';
-import { inThread, type Telemetry } from './telemetry.ts';
+import { createTelemetry, inThread, type Telemetry } from './telemetry.ts';
 
 export interface ToolHandlerDeps {
-  service: ServiceDeps;
+  service: ThreadDeps;
   /** `TOOL_NAME`: the one tool this function may run; it holds only that tool's permissions. */
   toolName: () => string;
   telemetry: Telemetry;
@@ -33,4 +35,14 @@ export const createHandler = (deps: ToolHandlerDeps) => async (event: unknown, c
   });
 };
 
-export const handler = createHandler(awsDeps());
+/** The tool function's deps: the threads and the agents, and no more (its tool's own clients come with the agent). */
+export const depsFrom = (telemetry: Telemetry, env?: Env): ToolHandlerDeps => {
+  const base = createBase(telemetry, env);
+  return {
+    service: lazyFields(threadPieces(base)),
+    toolName: () => required(base.config(), 'TOOL_NAME'),
+    telemetry,
+  };
+};
+
+export const handler = createHandler(depsFrom(createTelemetry()));

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a link lets its holder do: one decision, or any of them (the page then offers all). */
 export const LinkDecisionSchema = z.enum(['approve', 'reject', 'edit', 'any']);

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../core/tools.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.ts';
 import type { PayloadStore } from './payload-store.ts';

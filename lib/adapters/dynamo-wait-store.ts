@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../core/tools.ts';
 import { CorruptWaitError, WaitNotFoundError } from './wait-errors.ts';
 import { type WaitRecord, WaitRecordSchema, type WaitStore } from './wait-store.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ThreadNotFoundError } from '../core/errors.ts';
 import type { Event, NewEvent, Thread } from '../core/events.ts';
 import type { ListThreadsQuery, ThreadStore, ThreadSummary } from '../core/ports.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Model } from '../core/ports.ts';
 import { BedrockModel } from './bedrock-model.ts';
 import { OpenAICompatibleModel } from './openai-model.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HumanChannelSchema } from '../core/humans.ts';
 import { JsonObjectSchema } from '../core/json.ts';
 

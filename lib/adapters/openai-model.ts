@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JsonValueSchema } from '../core/json.ts';
 import type { Model, ModelReply, ModelRequest } from '../core/ports.ts';
 import { ModelReplySchema } from '../core/ports.ts';

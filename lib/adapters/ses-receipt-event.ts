@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The event an SES receipt rule's Lambda action sends, as far as threadline reads it. Our own

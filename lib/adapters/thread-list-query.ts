@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ListThreadsQuery, ThreadSummary } from '../core/ports.ts';
 import { describeIssues } from '../core/tools.ts';
 import { decodeCursor, encodeCursor, listLimitOf } from './list-cursor.ts';

@@ -1,7 +1,14 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { THREAD_TABLE } from './thread-table.ts';
 
-/** The threads table as `THREAD_TABLE` describes it: what the stack deploys, for local DynamoDB. */
+export const LOCAL_THROUGHPUT = { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } as const;
+
+/**
+ * The threads table as `THREAD_TABLE` describes it, for the CLI's embedded DynamoDB (dynalite) and
+ * tests. dynalite wants a capacity mode and enforces none, so the placeholder throughput below
+ * limits nothing; the deployed table is on-demand (the stack's `TableV2`), and the local stack
+ * creates its tables from the template.
+ */
 export const threadTableDefinition = (tableName: string): CreateTableCommandInput => {
   const indexes = Object.entries(THREAD_TABLE.indexes);
   const attributes = new Set<string>([THREAD_TABLE.partitionKey, THREAD_TABLE.sortKey]);
@@ -11,7 +18,7 @@ export const threadTableDefinition = (tableName: string): CreateTableCommandInpu
   }
   return {
     TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
+    ProvisionedThroughput: LOCAL_THROUGHPUT,
     AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: THREAD_TABLE.partitionKey, KeyType: 'HASH' },
@@ -24,6 +31,21 @@ export const threadTableDefinition = (tableName: string): CreateTableCommandInpu
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'ALL' },
+      ProvisionedThroughput: LOCAL_THROUGHPUT,
     })),
+  };
+};
+
+/** A table an agent declared, for the CLI's embedded DynamoDB: its keys, strings both. */
+export const agentTableDefinition = (
+  tableName: string,
+  keys: { partitionKey: string; sortKey?: string | undefined },
+): CreateTableCommandInput => {
+  const names = keys.sortKey === undefined ? [keys.partitionKey] : [keys.partitionKey, keys.sortKey];
+  return {
+    TableName: tableName,
+    ProvisionedThroughput: LOCAL_THROUGHPUT,
+    AttributeDefinitions: names.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: names.map((name, index) => ({ AttributeName: name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
   };
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NextSchema } from '../core/next.ts';
 
 export const WaitKindSchema = z.enum(['approval', 'question', 'escalation', 'child']);

@@ -1,12 +1,9 @@
-import type { Agent } from '../core/agent.ts';
-import { type BillingDeps, createBillingAgent } from './billing/index.ts';
-import { createTriageAgent } from './triage/index.ts';
+import type { AgentModule } from '../adapters/agent-module.ts';
+import { billing } from './billing/index.ts';
+import { triage } from './triage/index.ts';
 
-export type AgentDeps = BillingDeps;
-
-/** Every agent this deployment runs, by name. */
-export const createAgents = (deps: AgentDeps): ReadonlyMap<string, Agent> =>
-  new Map([
-    ['billing', createBillingAgent(deps)],
-    ['triage', createTriageAgent()],
-  ]);
+/**
+ * Every agent this deployment runs: one folder each under `lib/agents/`, listed here. The stack,
+ * the handlers, the local stack and the CLI all read this list, and nothing else names an agent.
+ */
+export const AGENT_MODULES: readonly AgentModule[] = [billing, triage];

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JsonObjectSchema } from '../core/json.ts';
 import type { WaitAnswer } from '../service/decide-wait.ts';
 import type { Refusal } from './approval-page.ts';

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiAuth, ApiEnv } from './deps.ts';
 
 type Identity = { ok: true; caller: string | undefined } | { ok: false; message: string };

@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidCursorError } from '../adapters/store-errors.ts';
 import { ThreadNotFoundError } from '../core/errors.ts';
 import type { ApiEnv, ApiLogger } from './deps.ts';

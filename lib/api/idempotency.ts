@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiEnv } from './deps.ts';
 import { ApiError, issuesOf } from './errors.ts';
 

@@ -1,5 +1,5 @@
 import type { Handler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NewEvent } from '../core/events.ts';
 import { deriveThreadState, type ThreadStatus } from '../core/thread-state.ts';
 import { readJsonBody } from './body.ts';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ThreadNotFoundError } from '../core/errors.ts';
 import type { Thread } from '../core/events.ts';
 import type { ThreadStore } from '../core/ports.ts';

@@ -1,5 +1,5 @@
 import type { Handler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IngressMessageSchema } from '../adapters/ingress-message.ts';
 import { deriveThreadState } from '../core/thread-state.ts';
 import { readJsonBody } from './body.ts';

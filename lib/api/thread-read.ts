@@ -1,5 +1,5 @@
 import type { Handler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_LIST_LIMIT } from '../adapters/list-cursor.ts';
 import { summarizeThread } from '../adapters/summary.ts';
 import type { Thread } from '../core/events.ts';

@@ -1,5 +1,5 @@
 import type { Handler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiBaseUrl } from '../adapters/approval-links.ts';
 import { IngressMessageSchema } from '../adapters/ingress-message.ts';
 import { readJsonBody } from './body.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const EnvSchema = z.object({
   THREADLINE_MODEL: z.string().optional(),

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
+import { demoOf } from '../adapters/agent-module.ts';
+import { AGENT_MODULES } from '../agents/index.ts';
+import { localAddressOf } from '../local/dev-context.ts';
 import { startDevStack } from '../local/dev-stack.ts';
 import type { CliConfig } from './config.ts';
 import { type CliIo, EXIT, UsageError } from './io.ts';
@@ -46,6 +49,7 @@ export const devCommand = async (
   });
   const { endpoints } = stack;
   const model = options.model ?? config.model ?? 'demo';
+  const demo = demoOf(AGENT_MODULES);
   io.stdout.write(
     [
       `threadline is running (${((Date.now() - started) / 1000).toFixed(1)} s), model ${model}${model === 'demo' ? ' (the offline demo model)' : ''}`,
@@ -54,13 +58,17 @@ export const devCommand = async (
       `  thread API      ${endpoints.api}/threads${io.env.THREADLINE_API_TOKEN ? '  (Authorization: Bearer $THREADLINE_API_TOKEN)' : ''}`,
       `  approval pages  ${endpoints.approvals}<id>  (links arrive in the outbox)`,
       `  outbox          ${endpoints.outbox}  and ${endpoints.ui}ui/outbox`,
-      `  SMTP (inbound)  ${endpoints.smtp.host}:${endpoints.smtp.port}  (mail billing@threadline.local or triage@threadline.local)`,
+      `  SMTP (inbound)  ${endpoints.smtp.host}:${endpoints.smtp.port}  (mail ${AGENT_MODULES.map((module) => localAddressOf(module.name)).join(' or ')})`,
       `  AWS endpoints   DynamoDB ${endpoints.aws.dynamodb}  SQS ${endpoints.aws.sqs}  S3 ${endpoints.aws.s3}`,
       `                  Step Functions ${endpoints.aws.sfn}  SESv2 ${endpoints.aws.sesv2}`,
       '',
-      `  written to ${join(config.home, 'endpoints.json')}. Try:`,
-      `  curl -X POST ${endpoints.api}/threads -H 'content-type: application/json' \\`,
-      `    -d '{"agent":"billing","message":"create a $750 sponsorship link for Terri"}'`,
+      `  written to ${join(config.home, 'endpoints.json')}.${demo ? ' Try:' : ''}`,
+      ...(demo
+        ? [
+            `  curl -X POST ${endpoints.api}/threads -H 'content-type: application/json' \\`,
+            `    -d '${JSON.stringify(demo)}'`,
+          ]
+        : []),
       '',
       'Ctrl-C stops it; threads and waits survive a restart.',
       '',

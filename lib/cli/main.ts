@@ -1,4 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { demoOf } from '../adapters/agent-module.ts';
+import { AGENT_MODULES } from '../agents/index.ts';
 import type { Agent } from '../core/agent.ts';
 import { buildModelRequest } from '../core/request.ts';
 import { readCliConfig } from './config.ts';
@@ -12,14 +14,15 @@ import { forkThread, listThreads, showThread } from './thread-commands.ts';
 export const HELP = `threadline: production LLM agents, the 12-Factor way
 
 Usage:
-  threadline run "<message>" [--agent billing] [--model <setting>] [--approve ask|all|none]
+  threadline run "<message>" [--agent <name>] [--model <setting>] [--approve ask|all|none]
                              [--answer <text>]... [--json]
       Start a thread with one message and run it to its end, printing each event.
+      --agent         the agent that takes it (default: the one with a demo, else the first)
       --approve ask   asks at the terminal (the default; without a terminal it approves all)
       --approve all   approves every request; --approve none rejects each with feedback
       --answer        answers the agent's questions, in order, when there is no terminal
       --json          prints each event as one line of JSON
-  threadline prompt "<message>" [--agent billing]
+  threadline prompt "<message>" [--agent <name>]
   threadline prompt --thread <thread-id>
       Print the exact model request (system prompt, rendered thread, tool schemas) for a
       thread holding that message, or for a stored thread's next step: 100% of what the
@@ -32,7 +35,7 @@ Usage:
   threadline schedule fire <name>
       Fire one of the running local stack's schedules now.
   threadline demo
-      Run the example agent's demo thread in the terminal: "create a $750 sponsorship link for Terri".
+      Run the demo thread of the first agent that has one (lib/agents/<name>/index.ts, local.demoMessage).
   threadline threads [--agent <name>] [--status <status>] [--json]
       List stored threads, newest first, with status, tokens and estimated $.
   threadline show <thread-id> [--json]
@@ -56,7 +59,8 @@ Data lives under THREADLINE_HOME (default .threadline/).
 Exit codes: 0 done, 1 error, 2 usage, 3 needs a human answer, 4 escalated, 5 failed or cancelled.
 `;
 
-export const DEMO_MESSAGE = 'create a $750 sponsorship link for Terri';
+/** The agent that runs when none is named: the one with a demo, else the first. */
+const DEFAULT_AGENT = demoOf(AGENT_MODULES)?.agent ?? AGENT_MODULES[0]?.name;
 
 const OPTIONS = {
   agent: { type: 'string' },
@@ -111,18 +115,29 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
   const config = readCliConfig(io.env, io.cwd);
   const runtime = await createRuntime(config, { model: values.model, store });
   try {
-    const agent = (): Agent => agentNamed(runtime, values.agent ?? 'billing');
+    const agent = (): Agent => {
+      const name = values.agent ?? DEFAULT_AGENT;
+      if (name === undefined) throw new UsageError('no agents: add one under lib/agents/');
+      return agentNamed(runtime, name);
+    };
     switch (command) {
       case 'run':
       case 'demo': {
-        const message = command === 'demo' ? DEMO_MESSAGE : rest.join(' ').trim();
+        const demo = demoOf(AGENT_MODULES);
+        if (command === 'demo' && !demo)
+          throw new UsageError('no agent has a demo message (local.demoMessage)');
+        const message = command === 'demo' ? (demo?.message ?? '') : rest.join(' ').trim();
         if (!message)
-          throw new UsageError(
-            'run needs a message, e.g. threadline run "create a $750 sponsorship link for Terri"',
-          );
+          throw new UsageError(`run needs a message, e.g. threadline run "${demo?.message ?? 'hello'}"`);
         return await runCommand(
           runtime,
-          { message, agent: agent(), approve, answers: values.answer ?? [], json: values.json },
+          {
+            message,
+            agent: command === 'demo' && demo ? agentNamed(runtime, demo.agent) : agent(),
+            approve,
+            answers: values.answer ?? [],
+            json: values.json,
+          },
           io,
         );
       }

@@ -1,3 +1,4 @@
+import type { DemoScript } from './demo-script.ts';
 import { type AgentHumans, AgentHumansSchema } from './humans.ts';
 import type { Price } from './pricing.ts';
 import { describeIssues, type Tool } from './tools.ts';
@@ -48,6 +49,8 @@ export interface Agent {
   prices?: Readonly<Record<string, Price>>;
   /** Its approvers, fallback approvers, approval timeout, channels and allowed mail senders. */
   humans?: AgentHumans;
+  /** What the offline demo model does for this agent (`THREADLINE_MODEL=demo`); tests and demos only. */
+  demo?: DemoScript;
 }
 
 export interface AgentDefinition extends Omit<Agent, 'limits'> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where threadline can reach people: email through SES, a Slack incoming webhook, a signed webhook. */
 export const HumanChannelSchema = z.enum(['email', 'slack', 'webhook']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EscalationReasonSchema } from './events.ts';
 import type { ThreadState } from './thread-state.ts';
 

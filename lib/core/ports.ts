@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Event, NewEvent, Thread } from './events.ts';
 import type { JsonObject } from './json.ts';
 import type { ThreadStatus } from './thread-state.ts';

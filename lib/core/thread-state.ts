@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EscalationReason, Event, NewEvent } from './events.ts';
 import type { JsonObject, JsonValue } from './json.ts';
 

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JsonObject, JsonValue } from './json.ts';
 import { JsonObjectSchema } from './json.ts';
 import type { ToolSpec } from './ports.ts';
+import type { ResourceAccess } from './resources.ts';
 
 /** What a tool's `execute` is told about the call it serves. */
 export interface ToolContext {
@@ -16,6 +17,11 @@ export interface ToolDefinition<Input extends z.ZodObject> {
   input: Input;
   /** A side effect a person must approve before it runs. Reachable only through an approval. */
   needsApproval?: boolean;
+  /**
+   * The agent's resources this tool uses, by name, and how (`read` or `readWrite`). Its Lambda
+   * function is granted exactly these and nothing more; a tool that names none gets none.
+   */
+  uses?: Readonly<Record<string, ResourceAccess>>;
   execute: (args: z.output<Input>, context: ToolContext) => Promise<JsonValue> | JsonValue;
 }
 
@@ -26,6 +32,7 @@ export interface Tool {
   readonly name: string;
   readonly description: string;
   readonly needsApproval: boolean;
+  readonly uses: Readonly<Record<string, ResourceAccess>>;
   readonly spec: ToolSpec;
   /** Checks the arguments against the tool's schema; the message is written for the model. */
   validate(args: unknown): { ok: true; args: JsonObject } | { ok: false; message: string };
@@ -59,6 +66,7 @@ export const defineTool = <Input extends z.ZodObject>(definition: ToolDefinition
     name: definition.name,
     description: definition.description,
     needsApproval: definition.needsApproval ?? false,
+    uses: definition.uses ?? {},
     spec,
     validate,
     run: async (args, context) => {

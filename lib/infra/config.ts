@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SenderPatternSchema } from '../core/humans.ts';
 
 /** The log retention periods CloudWatch Logs accepts, in days. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { METADATA } from './handler-function.ts';
 
 /** The account, region and partition placeholder ARNs are written with. */
@@ -127,6 +127,7 @@ const placeholderArn = (resources: TemplateResources, logicalId: string): string
       return `arn:${partition}:states:${region}:${account}:stateMachine:${typeof name === 'string' ? name : logicalId}`;
     }
     case 'AWS::DynamoDB::Table':
+    case 'AWS::DynamoDB::GlobalTable':
       return `arn:${partition}:dynamodb:${region}:${account}:table/${logicalId}`;
     case 'AWS::S3::Bucket':
       return `arn:${partition}:s3:::${logicalId}`;

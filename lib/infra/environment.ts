@@ -9,7 +9,6 @@ export const ENV = {
   stateMachine: 'STATE_MACHINE_ARN',
   model: 'THREADLINE_MODEL',
   toolName: 'TOOL_NAME',
-  paymentLinksTable: 'PAYMENT_LINKS_TABLE_NAME',
   approvalTimeout: 'APPROVAL_TIMEOUT_SECONDS',
   approvalBaseUrl: 'APPROVAL_BASE_URL',
   signingSecret: 'APPROVAL_SIGNING_SECRET_ARN',

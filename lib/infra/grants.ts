@@ -25,7 +25,7 @@ const TABLE_WRITE = [
  * never lists gets no index access and no Scan.
  */
 export const grantThreadTable = (
-  table: dynamodb.ITable,
+  table: dynamodb.ITableV2,
   grantee: iam.IGrantable,
   access: { write: boolean; listing: boolean },
 ) => {
@@ -42,6 +42,24 @@ export const grantThreadTable = (
     });
   }
 };
+
+/**
+ * A table an agent declared, for one tool's function: items by key, queries and scans to read
+ * (a tool lists what it keeps), and item writes for `readWrite`. No table management, no streams.
+ */
+export const grantAgentTable = (
+  table: dynamodb.ITableV2,
+  grantee: iam.IGrantable,
+  access: 'read' | 'readWrite',
+) =>
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions:
+      access === 'readWrite'
+        ? [...TABLE_READ, 'dynamodb:Scan', ...TABLE_WRITE]
+        : [...TABLE_READ, 'dynamodb:Scan'],
+    resourceArns: [table.tableArn],
+  });
 
 /** Offloaded event bodies: read to load a thread, write to append a large event. */
 export const grantThreadPayloads = (

@@ -21,13 +21,13 @@ import { HandlerFunction, type HandlerFunctionProps } from './handler-function.t
 import type { LoopReference } from './loop-reference.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { ToolFunctions } from './tool-functions.ts';
-import type { ToolSpec } from './tool-manifest.ts';
+import type { ResourceSpec, ToolSpec } from './tool-manifest.ts';
 
 export interface HandlersProps {
   config: ThreadlineConfig;
   tools: readonly ToolSpec[];
-  threads: dynamodb.Table;
-  paymentLinks: dynamodb.Table;
+  resources: readonly ResourceSpec[];
+  threads: dynamodb.ITableV2;
   payloads: s3.Bucket;
   ingress: sqs.Queue;
   signingSecret: secretsmanager.ISecret;
@@ -267,7 +267,7 @@ export class Handlers extends Construct {
       tools: props.tools,
       threads,
       payloads,
-      resources: { paymentLinks: props.paymentLinks },
+      resources: props.resources,
       environment: base,
       logRetention: props.logRetention,
     }).functions;

@@ -12,7 +12,6 @@ import { InboundMail } from './inbound-mail.ts';
 import { IngressQueue } from './ingress-queue.ts';
 import { loopReference } from './loop-reference.ts';
 import { PayloadBucket } from './payload-bucket.ts';
-import { PaymentLinksTable } from './payment-links-table.ts';
 import { Schedules } from './schedules.ts';
 import { ThreadApi } from './thread-api.ts';
 import { ThreadsTable } from './threads-table.ts';
@@ -43,7 +42,6 @@ export class ThreadlineStack extends Stack {
     const loop = loopReference(this);
 
     const threads = new ThreadsTable(this, 'Threads').table;
-    const paymentLinks = new PaymentLinksTable(this, 'PaymentLinks').table;
     const payloads = new PayloadBucket(this, 'Payloads', { retentionDays: props.retentionDays }).bucket;
     const ingress = new IngressQueue(this, 'Ingress', { consumerTimeout: INGEST_TIMEOUT });
     const signingSecret = new secretsmanager.Secret(this, 'ApprovalSigningKey', {
@@ -81,8 +79,8 @@ export class ThreadlineStack extends Stack {
     this.handlers = new Handlers(this, 'Functions', {
       config: props,
       tools: manifest.tools,
+      resources: manifest.resources ?? [],
       threads,
-      paymentLinks,
       payloads,
       ingress: ingress.queue,
       signingSecret,

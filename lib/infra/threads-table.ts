@@ -8,27 +8,25 @@ import { THREAD_TABLE } from '../adapters/thread-table.ts';
  * disagree. Every index is sparse: only summary items carry its keys.
  */
 export class ThreadsTable extends Construct {
-  readonly table: dynamodb.Table;
+  readonly table: dynamodb.TableV2;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const string = dynamodb.AttributeType.STRING;
-    this.table = new dynamodb.Table(this, 'Table', {
+    // TableV2: on-demand capacity unless told otherwise.
+    this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: { name: THREAD_TABLE.partitionKey, type: string },
       sortKey: { name: THREAD_TABLE.sortKey, type: string },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: THREAD_TABLE.timeToLiveAttribute,
       deletionProtection: true,
-    });
-    for (const [indexName, index] of Object.entries(THREAD_TABLE.indexes)) {
-      this.table.addGlobalSecondaryIndex({
+      globalSecondaryIndexes: Object.entries(THREAD_TABLE.indexes).map(([indexName, index]) => ({
         indexName,
         partitionKey: { name: index.partitionKey, type: string },
         sortKey: { name: index.sortKey, type: string },
         // Summaries are small, and a listing wants all of them without a read per thread.
         projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
+      })),
+    });
   }
 }

@@ -1,17 +1,29 @@
-import { type AgentDeps, createAgents } from '../agents/index.ts';
+import { type AgentModule, createAgents, type TableBinding } from '../adapters/agent-module.ts';
+import { AGENT_MODULES } from '../agents/index.ts';
 import type { Agent } from '../core/agent.ts';
+import type { AgentResource, ResourceAccess } from '../core/resources.ts';
 
-/** One tool as the infrastructure sees it: its own function, and whether a person approves each call. */
+/** One tool as the infrastructure sees it: its own function, whether a person approves each call, what it uses. */
 export interface ToolSpec {
   name: string;
   agent: string;
   needsApproval: boolean;
+  /** Its agent's resources it uses, by name. */
+  uses?: Readonly<Record<string, ResourceAccess>>;
 }
 
-/** What the stack builds per agent: the agents' names (schedules name one) and every tool. */
+/** A resource an agent declares: the stack creates one of each. */
+export interface ResourceSpec {
+  agent: string;
+  name: string;
+  resource: AgentResource;
+}
+
+/** What the stack builds per agent: the agents' names (schedules name one), every tool, every resource. */
 export interface AgentManifest {
   agents: string[];
   tools: ToolSpec[];
+  resources?: ResourceSpec[];
   /** The approval timeouts agents declare (`humans.approvalTimeoutSeconds`); absent when none does. */
   approvalTimeouts?: number[];
 }
@@ -38,32 +50,48 @@ export const listTools = (agents: ReadonlyMap<string, Agent>): ToolSpec[] => {
       const owner = owners.get(tool.name);
       if (owner !== undefined) throw new DuplicateToolError(tool.name, [owner, agentName]);
       owners.set(tool.name, agentName);
-      tools.push({ name: tool.name, agent: agentName, needsApproval: tool.needsApproval });
+      tools.push({
+        name: tool.name,
+        agent: agentName,
+        needsApproval: tool.needsApproval,
+        ...(Object.keys(tool.uses).length === 0 ? {} : { uses: tool.uses }),
+      });
     }
   }
   return tools;
 };
 
 /**
- * Synth only reads names and flags, so the agents are built with dependencies that refuse to be
- * used: a tool that touched one while being defined would fail synth loudly, not deploy a stub.
+ * Synth only reads names, flags and declarations, so the agents are built with bindings that
+ * refuse to be used: a tool that touched its table while being defined would fail synth loudly.
  */
-const depsNotAvailableAtSynth = (): AgentDeps =>
-  new Proxy({} as AgentDeps, {
-    get: (_target, property) => {
-      throw new Error(`agent dependency ${String(property)} was used while synthesizing the stack`);
+const bindingNotAvailableAtSynth = (agent: string, name: string): TableBinding => {
+  const refuse = (): never => {
+    throw new Error(`agent ${agent} used its resource ${name} while the stack was being synthesized`);
+  };
+  return {
+    get tableName() {
+      return refuse();
     },
-  });
+    get client() {
+      return refuse();
+    },
+  };
+};
 
-/** The agents of `lib/agents`, the single source of the tools the stack builds functions for. */
-export const readAgentManifest = (): AgentManifest => {
-  const agents = createAgents(depsNotAvailableAtSynth());
+/** The agents of `lib/agents` (or the modules given), the single source of what the stack builds. */
+export const readAgentManifest = (modules: readonly AgentModule[] = AGENT_MODULES): AgentManifest => {
+  const agents = createAgents(modules, bindingNotAvailableAtSynth);
   const approvalTimeouts = [...agents.values()].flatMap(
     (agent) => agent.humans?.approvalTimeoutSeconds ?? [],
+  );
+  const resources = modules.flatMap((module) =>
+    Object.entries(module.resources).map(([name, resource]) => ({ agent: module.name, name, resource })),
   );
   return {
     agents: [...agents.keys()],
     tools: listTools(agents),
+    ...(resources.length === 0 ? {} : { resources }),
     ...(approvalTimeouts.length === 0 ? {} : { approvalTimeouts }),
   };
 };

@@ -2,11 +2,6 @@ import './polyfills.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-dynamodb';
 import { getRequestListener } from '@hono/node-server';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { Hono } from 'hono';
@@ -20,7 +15,7 @@ import { createUiApp } from '../ui/app.ts';
 import { devContext } from './dev-context.ts';
 import { outboxMessagesOf } from './dev-outbox.ts';
 import { startEmbeddedDynamo } from './embedded-dynamo.ts';
-import { type HostedFunction, hostFunctions, invokersOf } from './function-host.ts';
+import { type HostedFunction, hostFunctions, invokersOf, loopServiceFor } from './function-host.ts';
 import { closeServer, listenLocally } from './listen-locally.ts';
 import { startLocalS3 } from './local-s3.ts';
 import { LocalScheduler } from './local-scheduler.ts';
@@ -104,14 +99,7 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
   try {
     const dynamo = await startEmbeddedDynamo(options.memory ? {} : { path: join(options.home, 'dynamodb') });
     stops.push(() => dynamo.stop());
-    for (const table of resources.tables) {
-      try {
-        await dynamo.client.send(new DescribeTableCommand({ TableName: table.TableName }));
-      } catch (error) {
-        if (!(error instanceof ResourceNotFoundException)) throw error;
-        await dynamo.client.send(new CreateTableCommand(table));
-      }
-    }
+    for (const table of resources.tables) await dynamo.ensureTable(table);
     const s3 = await startLocalS3({
       buckets: resources.buckets,
       ...(options.memory ? {} : { directory: join(options.home, 's3') }),
@@ -221,7 +209,8 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
 
     const ingest = [...functions.values()].find((hosted) => hosted.fn.name === 'ingest');
     if (!ingest) throw new Error('the template has no ingest function');
-    const service = ingest.deps.service;
+    // The API works the loop as the ingest function does, with its environment.
+    const service = loopServiceFor(environmentOf(ingest.fn));
     // The queue the ingest function consumes: the one an event source mapping reads.
     const ingressQueue = resources.eventSources.find(
       (mapping) => mapping.functionLogicalId === ingest.fn.logicalId,

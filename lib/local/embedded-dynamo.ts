@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
@@ -11,8 +12,10 @@ import { threadTableDefinition } from '../adapters/thread-table-definition.ts';
 export interface EmbeddedDynamo {
   endpoint: string;
   client: DynamoDBClient;
-  /** Creates the table, laid out as the stack lays it out, unless it exists already. */
+  /** Creates the threads table, laid out as the stack lays it out, unless it exists already. */
   ensureThreadTable(tableName: string): Promise<void>;
+  /** Creates a table unless one of its name exists already, and waits until it is ACTIVE. */
+  ensureTable(definition: CreateTableCommandInput): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,24 +41,27 @@ export const startEmbeddedDynamo = async (
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const ensureTable = async (definition: CreateTableCommandInput): Promise<void> => {
+    const tableName = definition.TableName;
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await client.send(new CreateTableCommand(definition));
+    }
+    // A new table is CREATING for a moment, and answers nothing until it is ACTIVE.
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`table ${tableName} did not become ACTIVE`);
+  };
   return {
     endpoint,
     client,
-    ensureThreadTable: async (tableName) => {
-      try {
-        await client.send(new DescribeTableCommand({ TableName: tableName }));
-      } catch (error) {
-        if (!(error instanceof ResourceNotFoundException)) throw error;
-        await client.send(new CreateTableCommand(threadTableDefinition(tableName)));
-      }
-      // A new table is CREATING for a moment, and answers nothing until it is ACTIVE.
-      for (let attempt = 0; attempt < 100; attempt += 1) {
-        const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-        if (Table?.TableStatus === 'ACTIVE') return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error(`table ${tableName} did not become ACTIVE`);
-    },
+    ensureTable,
+    ensureThreadTable: (tableName) => ensureTable(threadTableDefinition(tableName)),
     stop: async () => {
       client.destroy();
       await new Promise<void>((resolve, reject) =>

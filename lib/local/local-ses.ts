@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { z } from 'zod';
+import * as z from 'zod';
 import { closeServer, listenLocally } from './listen-locally.ts';
 import { type OutboxMail, SesOutbox } from './ses-outbox.ts';
 

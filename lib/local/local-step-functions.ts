@@ -1,7 +1,7 @@
 import './polyfills.ts';
 import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type JsonValue, JsonValueSchema } from '../core/json.ts';
 import { clampTimeouts, failureOf, findToken, MAX_TIMER_SECONDS } from './execution-support.ts';
 

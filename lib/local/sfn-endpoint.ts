@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type JsonValue, parseJson } from '../core/json.ts';
 import { type AwsJsonServer, AwsServiceError, startAwsJsonServer } from './aws-json-server.ts';
 import { type ExecutionRecord, type LocalStepFunctions, StepFunctionsError } from './local-step-functions.ts';

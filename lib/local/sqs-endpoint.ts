@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AwsJsonServer, AwsServiceError, startAwsJsonServer } from './aws-json-server.ts';
 import { type LocalSqs, SqsError, type StoredMessage } from './local-sqs.ts';
 import {

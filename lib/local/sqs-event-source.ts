@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LocalSqs, StoredMessage } from './local-sqs.ts';
 import { lambdaMessageAttributes, md5OfMessageAttributes } from './sqs-message-attributes.ts';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A message attribute as SQS's JSON protocol carries it; `BinaryValue` is base64. */
 export const MessageAttributeValueSchema = z

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MessageAttributes } from './sqs-message-attributes.ts';
 
 /** A queue as the template declares it; the local stack derives these from the synthesized stack. */

@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The resources of a synthesized template that the local stack stands in for, read from the
@@ -10,9 +10,11 @@ const GetAtt = z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.string()]) });
 const Ref = z.object({ Ref: z.string() });
 
 const KeySchema = z.array(z.object({ AttributeName: z.string(), KeyType: z.enum(['HASH', 'RANGE']) }));
+// A TableV2 is an `AWS::DynamoDB::GlobalTable`: its properties are CreateTable's, but for the
+// replicas (one here: this region) and the TTL setting, which CreateTable does not take.
 const TableSchema = z.object({
-  Type: z.literal('AWS::DynamoDB::Table'),
-  Properties: z.object({
+  Type: z.literal('AWS::DynamoDB::GlobalTable'),
+  Properties: z.looseObject({
     AttributeDefinitions: z.array(
       z.object({ AttributeName: z.string(), AttributeType: z.enum(['S', 'N', 'B']) }),
     ),
@@ -26,6 +28,8 @@ const TableSchema = z.object({
         }),
       )
       .optional(),
+    Replicas: z.array(z.unknown()).optional(),
+    TimeToLiveSpecification: z.unknown().optional(),
   }),
 });
 
@@ -148,15 +152,11 @@ export const readTemplateResources = (template: unknown): TemplateResources => {
   }
 
   return {
-    tables: of(TableSchema, 'AWS::DynamoDB::Table').map(([id, table]) => ({
-      TableName: id,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: table.Properties.AttributeDefinitions,
-      KeySchema: table.Properties.KeySchema,
-      ...(table.Properties.GlobalSecondaryIndexes
-        ? { GlobalSecondaryIndexes: table.Properties.GlobalSecondaryIndexes }
-        : {}),
-    })),
+    tables: of(TableSchema, 'AWS::DynamoDB::GlobalTable').map(([id, table]) => {
+      const { Replicas: _replicas, TimeToLiveSpecification: _ttl, ...create } = table.Properties;
+      // The table's capacity mode comes across as the template gives it.
+      return { ...create, TableName: id } as CreateTableCommandInput;
+    }),
     buckets: Object.entries(resources)
       .filter(([, resource]) => resource.Type === 'AWS::S3::Bucket')
       .map(([id]) => id),

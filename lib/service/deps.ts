@@ -16,6 +16,9 @@ export interface ServiceDeps {
   ids: Ids;
 }
 
+/** What a use case that only reads and appends to threads runs on: the step and tool functions. */
+export type ThreadDeps = Pick<ServiceDeps, 'store' | 'agents' | 'clock' | 'ids'>;
+
 /** Use cases that tell people something: who to tell when nobody in particular is named. */
 export interface NotifyingDeps extends ServiceDeps {
   notifier: Notifier;

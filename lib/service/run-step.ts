@@ -6,10 +6,10 @@ import { type Next, nextOf } from '../core/next.ts';
 import type { Model } from '../core/ports.ts';
 import { step } from '../core/step.ts';
 import { deriveThreadState, type PendingCall } from '../core/thread-state.ts';
-import { agentOf, type ServiceDeps } from './deps.ts';
+import { agentOf, type ThreadDeps } from './deps.ts';
 import { ModelFailedError, ModelThrottledError } from './errors.ts';
 
-export interface StepServiceDeps extends ServiceDeps {
+export interface StepServiceDeps extends ThreadDeps {
   model: Model;
 }
 

@@ -1,6 +1,6 @@
 import type { Event } from '../core/events.ts';
 import { runTool } from '../core/run-tool.ts';
-import { agentOf, type ServiceDeps } from './deps.ts';
+import { agentOf, type ThreadDeps } from './deps.ts';
 import { WrongToolError } from './errors.ts';
 
 export interface ToolCallOutcome {
@@ -21,7 +21,7 @@ export interface ToolCallOutcome {
 export const runToolCall = async (
   threadId: string,
   callId: string,
-  deps: ServiceDeps,
+  deps: ThreadDeps,
   options: { onlyTool?: string } = {},
 ): Promise<ToolCallOutcome> => {
   const thread = await deps.store.load(threadId);

@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '../adapters/store-errors.ts';
 import { findThread, ThreadIdSchema } from '../api/thread-lookup.ts';
 import type { UiDeps } from './deps.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { html, type SafeHtml } from '../api/html.ts';
 import { MessageTextSchema } from '../api/thread-start.ts';
 

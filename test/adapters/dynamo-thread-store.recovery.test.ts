@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppendRetry } from '../../lib/adapters/dynamo-thread-store.ts';
 import { InMemoryPayloadStore } from '../../lib/adapters/payload-store.ts';
 import { summarizeThread } from '../../lib/adapters/summary.ts';

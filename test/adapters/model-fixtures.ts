@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ModelRequest } from '../../lib/core/ports.ts';
 import { defineTool } from '../../lib/core/tools.ts';
 

@@ -1,9 +1,10 @@
 import { ApprovalLinks, type LinkDecision } from '../../lib/adapters/approval-links.ts';
 import { InMemoryThreadStore } from '../../lib/adapters/memory-thread-store.ts';
 import { InMemoryWaitStore } from '../../lib/adapters/memory-wait-store.ts';
+import { createBillingAgent } from '../../lib/agents/billing/index.ts';
 import { createStaticDirectory } from '../../lib/agents/billing/ledger.ts';
 import { InMemoryPaymentLinks } from '../../lib/agents/billing/memory-payment-links.ts';
-import { createAgents } from '../../lib/agents/index.ts';
+import { createTriageAgent } from '../../lib/agents/triage/index.ts';
 import { createApp } from '../../lib/api/app.ts';
 import type { ApiAuth, ApiDeps } from '../../lib/api/deps.ts';
 import type { NewEvent } from '../../lib/core/events.ts';
@@ -35,7 +36,13 @@ export const createTestApi = (
     ingress,
     clock,
     ids: new SequentialIds(),
-    agents: createAgents({ customers: createStaticDirectory(), paymentLinks: new InMemoryPaymentLinks() }),
+    agents: new Map([
+      [
+        'billing',
+        createBillingAgent({ customers: createStaticDirectory(), paymentLinks: new InMemoryPaymentLinks() }),
+      ],
+      ['triage', createTriageAgent()],
+    ]),
     links: new ApprovalLinks(SECRET),
     auth: options.auth ?? { kind: 'token', token: TOKEN },
     publicUrl: options.publicUrl ?? PUBLIC_URL,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AUTHORIZED, createTestApi, postJson, seedThread } from './harness.ts';
 
 const AcceptedSchema = z.object({ threadId: z.string() });

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { localTableName } from '../../lib/cli/runtime.ts';
 import { EventSchema } from '../../lib/core/events.ts';
+import { startEmbeddedDynamo } from '../../lib/local/embedded-dynamo.ts';
 import { runCli } from '../support/cli.ts';
 
 const SEED = 'create a $750 sponsorship link for Terri';
@@ -12,12 +14,22 @@ const eventTypes = (stdout: string): string[] =>
     .split('\n')
     .map((line) => EventSchema.parse(JSON.parse(line)).type);
 
-const storedLinks = async (home: string): Promise<unknown[]> =>
-  JSON.parse(await readFile(join(home, 'payment-links.json'), 'utf8')).links;
+/** The billing agent's ledger as the run left it in the embedded DynamoDB under its home. */
+const storedLinks = async (home: string): Promise<unknown[]> => {
+  const dynamo = await startEmbeddedDynamo({ path: join(home, 'dynamodb') });
+  try {
+    const documents = DynamoDBDocumentClient.from(dynamo.client);
+    return (
+      (await documents.send(new ScanCommand({ TableName: localTableName('billing', 'ledger') }))).Items ?? []
+    );
+  } finally {
+    await dynamo.stop();
+  }
+};
 
 describe('threadline run', () => {
   it('creates the link when every approval is given: lookup, approval, link, done', async () => {
-    const result = await runCli(['run', '--approve', 'all', '--json', SEED]);
+    const result = await runCli(['run', '--store', 'dynamo', '--approve', 'all', '--json', SEED]);
 
     expect(result.code).toBe(0);
     expect(eventTypes(result.stdout)).toEqual([
@@ -37,7 +49,7 @@ describe('threadline run', () => {
   });
 
   it('ends cleanly when every approval is refused, and the model reads the feedback', async () => {
-    const result = await runCli(['run', '--approve', 'none', '--json', SEED]);
+    const result = await runCli(['run', '--store', 'dynamo', '--approve', 'none', '--json', SEED]);
 
     expect(result.code).toBe(0);
     const events = result.stdout
@@ -52,7 +64,7 @@ describe('threadline run', () => {
     const done = events.at(-1);
     expect(done?.type).toBe('agent-done');
     expect(done?.data).toMatchObject({ message: expect.stringContaining('--approve none') });
-    await expect(readFile(join(result.home, 'payment-links.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(await storedLinks(result.home)).toEqual([]);
   });
 
   it('prints a readable timeline that says the model is a demo', async () => {
@@ -66,7 +78,9 @@ describe('threadline run', () => {
   });
 
   it('asks at the terminal and revises the link after feedback that names a new amount', async () => {
-    const result = await runCli(['run', SEED], { stdin: ['r', 'too much: make it $500', 'a'] });
+    const result = await runCli(['run', '--store', 'dynamo', SEED], {
+      stdin: ['r', 'too much: make it $500', 'a'],
+    });
 
     expect(result.code).toBe(0);
     expect(await storedLinks(result.home)).toEqual([expect.objectContaining({ amountCents: 50_000 })]);
@@ -75,6 +89,8 @@ describe('threadline run', () => {
   it('takes answers to the agent’s questions from --answer when there is no terminal', async () => {
     const result = await runCli([
       'run',
+      '--store',
+      'dynamo',
       '--approve',
       'all',
       '--answer',

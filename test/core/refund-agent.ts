@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ScriptedModel } from '../../lib/adapters/scripted-model.ts';
 import { type Agent, type AgentLimits, defineAgent } from '../../lib/core/agent.ts';
 import type { Model } from '../../lib/core/ports.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ThreadStateError } from '../../lib/core/errors.ts';
 import { hashArgs } from '../../lib/core/hash.ts';
 import { runTool } from '../../lib/core/run-tool.ts';

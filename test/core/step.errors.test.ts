@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { call, ScriptedModel, type ScriptedTurn } from '../../lib/adapters/scripted-model.ts';
 import { runTool } from '../../lib/core/run-tool.ts';
 import { step } from '../../lib/core/step.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { call, ScriptedModel } from '../../lib/adapters/scripted-model.ts';
 import { ThreadNotRunnableError } from '../../lib/core/errors.ts';
 import { step } from '../../lib/core/step.ts';

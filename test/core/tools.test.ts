@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_LIMITS, defineAgent } from '../../lib/core/agent.ts';
 import { defineTool, oneLine, toModelSchema } from '../../lib/core/tools.ts';
 

@@ -33,7 +33,7 @@ afterAll(async () => {
 const paymentLinks = async (): Promise<Record<string, unknown>[]> => {
   const client = new DynamoDBClient({ endpoint: stack.endpoints.aws.dynamodb });
   const tables = await client.send(new (await import('@aws-sdk/client-dynamodb')).ListTablesCommand({}));
-  const table = tables.TableNames?.find((name) => name.startsWith('PaymentLinks')) ?? '';
+  const table = tables.TableNames?.find((name) => name.includes('AgentTablesBillingLedger')) ?? '';
   const scanned = await client.send(new ScanCommand({ TableName: table }));
   client.destroy();
   return scanned.Items ?? [];

@@ -1,17 +1,27 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { AwsServiceDeps } from '../../lambdas/aws-deps.ts';
 import type { WaitRecord } from '../../lib/adapters/wait-store.ts';
 import type { Thread } from '../../lib/core/events.ts';
-import { readStateMachineDefinition, type TemplateLoop } from '../../lib/infra/definition-from-template.ts';
+import { resourceVariable } from '../../lib/core/resources.ts';
+import {
+  readStateMachineDefinition,
+  type TemplateFunction,
+  type TemplateLoop,
+} from '../../lib/infra/definition-from-template.ts';
 import type { AwsJsonServer } from '../../lib/local/aws-json-server.ts';
-import { type HostedFunction, hostFunctions, invokersOf } from '../../lib/local/function-host.ts';
+import {
+  type HostedFunction,
+  hostFunctions,
+  invokersOf,
+  loopServiceFor,
+} from '../../lib/local/function-host.ts';
 import {
   type ExecutionRecord,
   type LocalFunction,
   LocalStepFunctions,
 } from '../../lib/local/local-step-functions.ts';
 import { startStepFunctionsEndpoint } from '../../lib/local/sfn-endpoint.ts';
+import { readTemplateResources } from '../../lib/local/template-resources.ts';
+import type { ServiceDeps } from '../../lib/service/deps.ts';
 import {
   chatCompletion,
   type ScriptedChatServer,
@@ -36,12 +46,13 @@ export interface LoopHarness {
   machine: LocalStepFunctions;
   chat: ScriptedChatServer;
   /** The service deps of the ingest function: the same store, waits and orchestrator it uses. */
-  service: AwsServiceDeps;
+  service: ServiceDeps;
   /** The hosted functions by name (`step`, `ingest`, `tool-lookup_customer`, …). */
   hosted: Map<string, HostedFunction>;
   /** Replaces the code the state machine calls for the function `name`; returns a restore. */
   wrap(name: string, wrapper: (real: LocalFunction) => LocalFunction): () => void;
-  paymentLinksTable: string;
+  /** The name the tool functions know an agent's declared table by (its logical id, as on `npm start`). */
+  agentTable(agent: string, resource: string): string;
   dynamo: LocalDynamo;
   /** Queues the model's next replies: one tool call each. */
   reply(...calls: [tool: string, args: unknown][]): void;
@@ -80,18 +91,12 @@ export const startLoopHarness = async (
   context: Record<string, unknown> = {},
   options: LoopHarnessOptions = {},
 ): Promise<LoopHarness> => {
-  const loop = readStateMachineDefinition(synthesize(context).template);
+  const { template } = synthesize(context);
+  const loop = readStateMachineDefinition(template);
   const dynamo = await startDynalite();
   const threadTable = await dynamo.createThreadTable();
-  const paymentLinksTable = `payment-links-${threadTable}`;
-  await dynamo.client.send(
-    new CreateTableCommand({
-      TableName: paymentLinksTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'idempotencyKey', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'idempotencyKey', KeyType: 'HASH' }],
-    }),
-  );
+  // The agents' tables as the local stack makes them: from the template, named by logical id.
+  for (const table of readTemplateResources(template.toJSON()).tables) await dynamo.createTable(table);
   const chat = await startScriptedChatServer();
   const between = await options.throughDynamo?.(dynamo.endpoint);
 
@@ -102,19 +107,16 @@ export const startLoopHarness = async (
     AWS_ENDPOINT_URL_DYNAMODB: between?.endpoint ?? dynamo.endpoint,
   });
   // The functions build their SDK clients on first use, after the endpoints above are set.
-  const functions = hostFunctions(loop, {
-    quiet: true,
-    environmentOf: (fn) => ({
-      ...fn.environment,
-      THREAD_TABLE_NAME: threadTable,
-      PAYLOAD_BUCKET_NAME: 'payloads',
-      STATE_MACHINE_ARN: loop.stateMachine.arn,
-      THREADLINE_MODEL: `openai:${chat.baseUrl}#scripted`,
-      APPROVAL_SIGNING_SECRET: 'a local signing key of at least 32 bytes',
-      APPROVAL_BASE_URL: 'http://127.0.0.1:3000/approvals/',
-      ...(fn.environment.PAYMENT_LINKS_TABLE_NAME ? { PAYMENT_LINKS_TABLE_NAME: paymentLinksTable } : {}),
-    }),
+  const environmentOf = (fn: TemplateFunction): Record<string, string> => ({
+    ...fn.environment,
+    THREAD_TABLE_NAME: threadTable,
+    PAYLOAD_BUCKET_NAME: 'payloads',
+    STATE_MACHINE_ARN: loop.stateMachine.arn,
+    THREADLINE_MODEL: `openai:${chat.baseUrl}#scripted`,
+    APPROVAL_SIGNING_SECRET: 'a local signing key of at least 32 bytes',
+    APPROVAL_BASE_URL: 'http://127.0.0.1:3000/approvals/',
   });
+  const functions = hostFunctions(loop, { quiet: true, environmentOf });
   const invokers = invokersOf(functions);
   const machine = new LocalStepFunctions({
     definition: loop.definition as StateMachineDefinition,
@@ -127,7 +129,7 @@ export const startLoopHarness = async (
   const hosted = new Map([...functions.values()].map((entry) => [entry.fn.name, entry]));
   const ingestFunction = hosted.get('ingest');
   if (!ingestFunction) throw new Error('the template has no ingest function');
-  const service = ingestFunction.deps.service;
+  const service = loopServiceFor(environmentOf(ingestFunction.fn));
 
   return {
     loop,
@@ -141,7 +143,12 @@ export const startLoopHarness = async (
       invokers.set(entry.fn.arn, wrapper(entry.invoke));
       return () => invokers.set(entry.fn.arn, entry.invoke);
     },
-    paymentLinksTable,
+    agentTable: (agent, resource) => {
+      const variable = resourceVariable(agent, resource, 'table');
+      const name = [...loop.functions.values()].map((fn) => fn.environment[variable]).find(Boolean);
+      if (!name) throw new Error(`no function has ${variable}`);
+      return name;
+    },
     dynamo,
     reply: (...calls) =>
       chat.respond(

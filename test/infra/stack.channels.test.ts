@@ -1,6 +1,6 @@
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { approvalTimerSeconds } from '../../lib/infra/threadline-stack.ts';
 import { actionsOf, roleOf, statementsOfRole } from './iam.ts';
 import { FULL_CONTEXT, functionId, resourcesOf, synthesize } from './synth.ts';

@@ -9,7 +9,7 @@ const idStartingWith = (type: string, prefix: string): string => {
   if (!id) throw new Error(`no ${type} ${prefix}`);
   return id;
 };
-const paymentLinksTable = idStartingWith('AWS::DynamoDB::Table', 'PaymentLinks');
+const paymentLinksTable = idStartingWith('AWS::DynamoDB::GlobalTable', 'FunctionsAgentTablesBillingLedger');
 const roles = Object.keys(resources).filter((id) => resources[id]?.Type === 'AWS::IAM::Role');
 
 describe('every IAM policy', () => {
@@ -37,10 +37,30 @@ describe('every IAM policy', () => {
   });
 });
 
-describe('the payment links table', () => {
+describe('the billing agent’s ledger table', () => {
   it('is reachable by the create_payment_link tool’s role and no other', () => {
     const touching = roles.filter((role) => roleTouches(template, role, paymentLinksTable));
     expect(touching).toEqual([roleOf(template, 'tool-create_payment_link')]);
+  });
+
+  it('is read and written item by item and scanned, and nothing more', () => {
+    const role = roleOf(template, 'tool-create_payment_link');
+    const onLedger = statementsOfRole(template, role).filter((statement) =>
+      JSON.stringify(statement.Resource).includes(paymentLinksTable),
+    );
+    expect(onLedger.flatMap(actionsOf).sort()).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
   });
 });
 

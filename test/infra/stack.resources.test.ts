@@ -16,13 +16,18 @@ const idOf = (type: string, properties: Record<string, unknown>): string => {
 
 describe('the threads table', () => {
   it('is on-demand with point-in-time recovery and the TTL attribute of THREAD_TABLE', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
         { AttributeName: THREAD_TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: THREAD_TABLE.sortKey, KeyType: 'RANGE' },
       ],
       BillingMode: 'PAY_PER_REQUEST',
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      Replicas: [
+        Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
       TimeToLiveSpecification: { AttributeName: THREAD_TABLE.timeToLiveAttribute, Enabled: true },
     });
   });
@@ -36,19 +41,28 @@ describe('the threads table', () => {
       ],
       Projection: { ProjectionType: 'ALL' },
     }));
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: Match.arrayWith([{ AttributeName: THREAD_TABLE.partitionKey, KeyType: 'HASH' }]),
       GlobalSecondaryIndexes: indexes,
     });
   });
 });
 
-describe('the payment links table', () => {
-  it('is keyed by idempotencyKey, on-demand, with point-in-time recovery', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
+describe('the tables agents declare', () => {
+  it('are one per declaration, keyed as declared, on-demand, deletion-protected, with point-in-time recovery', () => {
+    const declared = readAgentManifest().resources ?? [];
+    expect(declared.map(({ agent, name }) => `${agent}/${name}`)).toEqual(['billing/ledger']);
+    const tables = template.findResources('AWS::DynamoDB::GlobalTable');
+    expect(Object.keys(tables)).toHaveLength(1 + declared.length);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [{ AttributeName: 'idempotencyKey', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      Replicas: [
+        Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
     });
   });
 });
@@ -197,13 +211,17 @@ describe('the functions', () => {
     for (const [, resource] of functions) expect(resource.Properties?.Timeout).toBeLessThanOrEqual(120);
   });
 
-  it('run each tool with its name in TOOL_NAME, and only create_payment_link knows the payment links table', () => {
-    expect(environmentOf('tool-lookup_customer')).not.toHaveProperty('PAYMENT_LINKS_TABLE_NAME');
+  it('run each tool with its name in TOOL_NAME, and only create_payment_link knows the ledger table', () => {
+    const ledger = 'THREADLINE_TABLE_BILLING_LEDGER';
     expect(environmentOf('tool-lookup_customer').TOOL_NAME).toBe('lookup_customer');
     expect(environmentOf('tool-create_payment_link')).toMatchObject({
       TOOL_NAME: 'create_payment_link',
-      PAYMENT_LINKS_TABLE_NAME: { Ref: expect.stringMatching(/^PaymentLinks/) },
+      [ledger]: { Ref: expect.stringMatching(/AgentTablesBillingLedger/) },
     });
+    const knowing = [...functions].filter(([, resource]) =>
+      JSON.stringify(resource.Properties?.Environment ?? {}).includes(ledger),
+    );
+    expect(knowing.map(([id]) => id)).toEqual([functionId(template, 'tool-create_payment_link')]);
   });
 
   it('tell the step the Bedrock model and the others where the loop and the queue are', () => {

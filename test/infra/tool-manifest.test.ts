@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
+import { createAgents, defineAgentModule, UndeclaredResourceError } from '../../lib/adapters/agent-module.ts';
 import { defineAgent } from '../../lib/core/agent.ts';
+import { table } from '../../lib/core/resources.ts';
 import { defineTool } from '../../lib/core/tools.ts';
-import { checkToolPermissions } from '../../lib/infra/tool-functions.ts';
 import { DuplicateToolError, listTools, readAgentManifest } from '../../lib/infra/tool-manifest.ts';
 
 const tool = (name: string, needsApproval = false) =>
@@ -39,16 +40,62 @@ describe('readAgentManifest', () => {
       agents: ['billing', 'triage'],
       tools: [
         { name: 'lookup_customer', agent: 'billing', needsApproval: false },
-        { name: 'create_payment_link', agent: 'billing', needsApproval: true },
+        { name: 'create_payment_link', agent: 'billing', needsApproval: true, uses: { ledger: 'readWrite' } },
+      ],
+      resources: [
+        { agent: 'billing', name: 'ledger', resource: { kind: 'table', partitionKey: 'idempotencyKey' } },
       ],
     });
   });
+
+  it('fails synth when a tool touches its table while the agent is built', () => {
+    const eager = defineAgentModule({
+      name: 'eager',
+      resources: { notes: table({ partitionKey: 'id' }) },
+      create: ({ notes }) => agent(`eager-${notes.tableName}`, []),
+    });
+    expect(() => readAgentManifest([eager])).toThrow(
+      'agent eager used its resource notes while the stack was being synthesized',
+    );
+  });
 });
 
-describe('checkToolPermissions', () => {
-  it('throws when a tool permission names a tool no agent has', () => {
+describe('createAgents', () => {
+  const unbound = () => ({ tableName: 'unused', client: undefined as never });
+  const usesNotes = defineTool({
+    name: 'write_note',
+    description: 'writes a note',
+    input: z.object({}),
+    uses: { notes: 'readWrite' },
+    execute: async () => 'ok',
+  });
+
+  it('refuses a tool that uses a resource its agent does not declare', () => {
+    const module = defineAgentModule({
+      name: 'notes',
+      resources: {},
+      create: () => agent('notes', [usesNotes]),
+    });
+    expect(() => createAgents([module], unbound)).toThrow(UndeclaredResourceError);
+    expect(() => createAgents([module], unbound)).toThrow(
+      'agent notes: tool write_note uses resource notes, which the agent does not declare',
+    );
+  });
+
+  it('refuses a module whose agent has another name, and two modules with one name', () => {
+    const misnamed = defineAgentModule({ name: 'a', resources: {}, create: () => agent('b', []) });
+    expect(() => createAgents([misnamed], unbound)).toThrow('agent module a built an agent named b');
+    const a = defineAgentModule({ name: 'a', resources: {}, create: () => agent('a', []) });
+    expect(() => createAgents([a, a], unbound)).toThrow('two agents are named a');
+  });
+
+  it('refuses a resource name that cannot name a construct and a variable', () => {
     expect(() =>
-      checkToolPermissions([{ name: 'lookup_customer', agent: 'billing', needsApproval: false }]),
-    ).toThrow('grants to tool create_payment_link, which no agent declares');
+      defineAgentModule({
+        name: 'a',
+        resources: { 'my-table': table({ partitionKey: 'id' }) },
+        create: () => agent('a', []),
+      }),
+    ).toThrow('resource name "my-table" must match');
   });
 });

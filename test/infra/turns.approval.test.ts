@@ -16,7 +16,8 @@ afterAll(async () => {
 const LINK = { customerId: 'cus_terri', amountUsd: 750, description: 'sponsorship for Terri Jackson' };
 
 const storedLinks = async () =>
-  (await harness.dynamo.client.send(new ScanCommand({ TableName: harness.paymentLinksTable }))).Items ?? [];
+  (await harness.dynamo.client.send(new ScanCommand({ TableName: harness.agentTable('billing', 'ledger') })))
+    .Items ?? [];
 
 const startApprovalTurn = async (threadId: string) => {
   await harness.ingest({

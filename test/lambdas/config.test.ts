@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import * as api from '../../lambdas/api.ts';
 import { apiBaseOf } from '../../lambdas/approval-signing.ts';
-import { buildAwsDeps } from '../../lambdas/aws-deps.ts';
+import * as awaitHuman from '../../lambdas/await-human.ts';
+import { createBase } from '../../lambdas/base.ts';
 import { readConfig, required } from '../../lambdas/config.ts';
+import * as inboundEmail from '../../lambdas/inbound-email.ts';
+import * as step from '../../lambdas/step.ts';
 import { silentTelemetry } from '../../lambdas/telemetry.ts';
+import * as tool from '../../lambdas/tool.ts';
 
 const BASE = { THREAD_TABLE_NAME: 'threads', PAYLOAD_BUCKET_NAME: 'payloads' };
 
@@ -69,28 +74,30 @@ describe('readConfig', () => {
   });
 });
 
-describe('buildAwsDeps', () => {
+describe("each function's deps", () => {
   it('builds nothing until it is used, then fails naming the setting that is missing', async () => {
-    const deps = buildAwsDeps(silentTelemetry(), BASE);
+    const telemetry = silentTelemetry();
 
-    expect(() => deps.toolName()).toThrow('TOOL_NAME is not set');
-    expect(() => deps.inbound.ingress).toThrow('INGRESS_QUEUE_URL is not set');
-    await expect(deps.service.orchestrator.startTurn('th-1', 1)).rejects.toThrow(
-      'STATE_MACHINE_ARN is not set',
+    expect(() => tool.depsFrom(telemetry, BASE).toolName()).toThrow('TOOL_NAME is not set');
+    expect(() => inboundEmail.depsFrom(telemetry, BASE).inbound.ingress).toThrow(
+      'INGRESS_QUEUE_URL is not set',
     );
-    await expect(deps.service.linkFor('apr-1', 'ada@example.com', '2026-01-02T00:00:00Z')).rejects.toThrow(
+    const waiting = awaitHuman.depsFrom(telemetry, BASE).service;
+    await expect(waiting.orchestrator.startTurn('th-1', 1)).rejects.toThrow('STATE_MACHINE_ARN is not set');
+    await expect(waiting.linkFor('apr-1', 'ada@example.com', '2026-01-02T00:00:00Z')).rejects.toThrow(
       'APPROVAL_SIGNING_SECRET_ARN is not set',
     );
+    await expect(api.depsFrom(telemetry, BASE)()).rejects.toThrow('INGRESS_QUEUE_URL is not set');
   });
 
   it('signs approval links with the configured key and base URL', async () => {
-    const deps = buildAwsDeps(silentTelemetry(), {
+    const { service } = awaitHuman.depsFrom(silentTelemetry(), {
       ...BASE,
       APPROVAL_SIGNING_SECRET: 'k'.repeat(64),
       APPROVAL_BASE_URL: 'https://api.example.com/v1/approvals/',
     });
 
-    const link = await deps.service.linkFor('apr-1', 'ada@example.com', '2026-01-02T00:00:00.000Z');
+    const link = await service.linkFor('apr-1', 'ada@example.com', '2026-01-02T00:00:00.000Z');
 
     expect(link).toMatch(
       /^https:\/\/api\.example\.com\/v1\/approvals\/apr-1\?a=ada%40example\.com&d=any&e=1767312000&s=[\w-]{43}$/,
@@ -103,11 +110,25 @@ describe('buildAwsDeps', () => {
   });
 
   it('runs the demo model when no model is set, and only ever builds each piece once', () => {
-    const deps = buildAwsDeps(silentTelemetry(), BASE);
+    const { service } = step.depsFrom(silentTelemetry(), BASE);
 
-    expect(deps.service.model.id).toBe('demo');
-    expect(deps.service.model).toBe(deps.service.model);
-    expect(deps.service.store).toBe(deps.service.store);
-    expect([...deps.service.agents.keys()]).toEqual(['billing', 'triage']);
+    expect(service.model.id).toBe('demo');
+    expect(service.model).toBe(service.model);
+    expect(service.store).toBe(service.store);
+    expect([...service.agents.keys()]).toEqual(['billing', 'triage']);
+  });
+
+  it('gives an agent the table the stack names in its variable, and names the variable when it is missing', async () => {
+    const billing = createBase(silentTelemetry(), BASE).agents().get('billing');
+    const create = billing?.tools.find((candidate) => candidate.name === 'create_payment_link');
+    // Building the agents read no table; running the tool does, and says what the function lacks.
+    const outcome = await create?.run(
+      { customerId: 'cus_terri', amountUsd: 1, description: 'x' },
+      { threadId: 'th-1', callId: 'c-1' },
+    );
+    expect(outcome).toEqual({
+      ok: false,
+      message: expect.stringContaining('THREADLINE_TABLE_BILLING_LEDGER is not set'),
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readConfig } from '../../lambdas/config.ts';
-import { configuredChannels, notifierFor } from '../../lambdas/notifier-for.ts';
+import { configuredChannels, readConfig } from '../../lambdas/config.ts';
+import { notifierFor } from '../../lambdas/notifier-for.ts';
 import { silentTelemetry } from '../../lambdas/telemetry.ts';
 import { verifyWebhookSignature } from '../../lib/adapters/webhook-signature.ts';
 import { type ScriptedChatServer, startScriptedChatServer } from '../adapters/scripted-chat-server.ts';

@@ -366,8 +366,11 @@ describe('duplicates', () => {
     expect(thread.events.filter((event) => event.type === 'approval-decision')).toHaveLength(1);
     const approved = outcomes[0]?.ok === true;
     const links =
-      (await harness.dynamo.client.send(new ScanCommand({ TableName: harness.paymentLinksTable }))).Items ??
-      [];
+      (
+        await harness.dynamo.client.send(
+          new ScanCommand({ TableName: harness.agentTable('billing', 'ledger') }),
+        )
+      ).Items ?? [];
     expect(
       links.filter((item) => item.customerId === 'cus_terri' && item.amountCents === 75_000),
     ).toHaveLength(approved ? 1 : 0);

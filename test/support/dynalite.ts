@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { threadTableDefinition } from '../../lib/adapters/thread-table-definition.ts';
 
@@ -9,6 +14,8 @@ export interface LocalDynamo {
   endpoint: string;
   /** Creates a fresh threads table, laid out as the stack lays it out, and returns its name. */
   createThreadTable(): Promise<string>;
+  /** Creates a table and waits until it is ACTIVE. */
+  createTable(definition: CreateTableCommandInput): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,19 +34,25 @@ export const startDynalite = async (): Promise<LocalDynamo> => {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
+  const createTable = async (definition: CreateTableCommandInput): Promise<void> => {
+    const tableName = definition.TableName;
+    await client.send(new CreateTableCommand(definition));
+    // Even with createTableMs 0 the table is CREATING for a tick, and writes to it fail until it is ACTIVE.
+    for (let poll = 0; poll < 200; poll += 1) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`dynalite table ${tableName} never became ACTIVE`);
+  };
   return {
     client,
     endpoint,
+    createTable,
     createThreadTable: async () => {
       const tableName = `threads-${randomUUID()}`;
-      await client.send(new CreateTableCommand(threadTableDefinition(tableName)));
-      // Even with createTableMs 0 the table is CREATING for a tick, and writes to it fail until it is ACTIVE.
-      for (let poll = 0; poll < 200; poll += 1) {
-        const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-        if (Table?.TableStatus === 'ACTIVE') return tableName;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      throw new Error(`dynalite table ${tableName} never became ACTIVE`);
+      await createTable(threadTableDefinition(tableName));
+      return tableName;
     },
     stop: async () => {
       client.destroy();

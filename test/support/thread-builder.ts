@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EscalationReason, Event, Thread, UserMessageData } from '../../lib/core/events.ts';
 import { ThreadSchema } from '../../lib/core/events.ts';
 import { hashArgs } from '../../lib/core/hash.ts';

@@ -1,4 +1,9 @@
+import { defineAgentModule } from '../../adapters/agent-module.ts';
 import { type Agent, defineAgent } from '../../core/agent.ts';
+import { table } from '../../core/resources.ts';
+import { billingDemo } from './demo.ts';
+import { DynamoPaymentLinks, LEDGER_KEY } from './dynamo-payment-links.ts';
+import { createStaticDirectory } from './ledger.ts';
 import { billingPrompt } from './prompt.ts';
 import { type BillingDeps, createBillingTools } from './tools.ts';
 
@@ -16,4 +21,26 @@ export const createBillingAgent = (deps: BillingDeps): Agent =>
     // `fallbackApproverEmails`, `approvalTimeoutSeconds`): who may move money is decided where the
     // agent is deployed. A payment link is asked for by email, where a reply can approve it.
     humans: { channels: ['email'] },
+    demo: billingDemo,
   });
+
+/**
+ * The billing agent as the framework deploys it: its ledger is a DynamoDB table of its own, which
+ * only `create_payment_link` may read and write (tools.ts says so with `uses`).
+ */
+export const billing = defineAgentModule({
+  name: 'billing',
+  resources: { ledger: table({ partitionKey: LEDGER_KEY }) },
+  create: ({ ledger }) =>
+    createBillingAgent({ customers: createStaticDirectory(), paymentLinks: new DynamoPaymentLinks(ledger) }),
+  local: {
+    demoMessage: 'create a $750 sponsorship link for Terri',
+    schedules: [
+      {
+        name: 'monthly-retainer',
+        cron: 'cron(0 9 1 * ? *)',
+        message: 'create a $1,200 retainer link for Priya',
+      },
+    ],
+  },
+});

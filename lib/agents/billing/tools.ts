@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTool, type Tool } from '../../core/tools.ts';
 import type { CustomerDirectory, PaymentLinks } from './ledger.ts';
 
@@ -21,6 +21,7 @@ export const createBillingTools = (deps: BillingDeps): Tool[] => [
     name: 'create_payment_link',
     description: 'Create a payment link a customer can pay. Moves money: a person approves it first.',
     needsApproval: true,
+    uses: { ledger: 'readWrite' },
     input: z.object({
       customerId: z.string().min(1),
       amountUsd: z.number().positive().max(100_000),

@@ -1,3 +1,4 @@
+import { defineAgentModule } from '../../adapters/agent-module.ts';
 import { type Agent, defineAgent } from '../../core/agent.ts';
 import { triagePrompt } from './prompt.ts';
 
@@ -21,3 +22,6 @@ export const createTriageAgent = (): Agent =>
     ],
     limits: { maxSteps: 10, maxConsecutiveErrors: 3, budgetUsd: 0.25 },
   });
+
+/** Triage keeps no state of its own: it declares no resources. */
+export const triage = defineAgentModule({ name: 'triage', resources: {}, create: createTriageAgent });

@@ -1,33 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  type NewPaymentLink,
-  type PaymentLink,
-  PaymentLinkSchema,
-  type PaymentLinks,
-} from '../agents/billing/ledger.ts';
-import { describeIssues } from '../core/tools.ts';
+import type { TableBinding } from '../../adapters/agent-module.ts';
+import { describeIssues } from '../../core/tools.ts';
+import { type NewPaymentLink, type PaymentLink, PaymentLinkSchema, type PaymentLinks } from './ledger.ts';
 
-export interface DynamoPaymentLinksOptions {
-  /** The billing ledger: partition key `idempotencyKey`. */
-  tableName: string;
-  client?: DynamoDBClient;
-  now?: () => string;
-}
+/** The ledger's key, as the agent declares its table (`index.ts`). */
+export const LEDGER_KEY = 'idempotencyKey';
 
 /**
  * The billing agent's payment links in DynamoDB, one item per tool call. A conditional put on the
  * idempotency key makes creation single: a retried tool call gets the link the first call made.
  */
 export class DynamoPaymentLinks implements PaymentLinks {
-  private readonly document: DynamoDBDocumentClient;
-  private readonly now: () => string;
+  private client: DynamoDBDocumentClient | undefined;
 
-  constructor(private readonly options: DynamoPaymentLinksOptions) {
-    if (options.tableName.length === 0) throw new Error('DynamoPaymentLinks needs a table name');
-    this.document = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}));
-    this.now = options.now ?? (() => new Date().toISOString());
+  /** The binding is read on first use: only the function of the tool that writes links has the table. */
+  constructor(
+    private readonly ledger: TableBinding,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  private get document(): DynamoDBDocumentClient {
+    this.client ??= DynamoDBDocumentClient.from(this.ledger.client);
+    return this.client;
   }
 
   async create(link: NewPaymentLink): Promise<PaymentLink> {
@@ -36,9 +32,9 @@ export class DynamoPaymentLinks implements PaymentLinks {
     try {
       await this.document.send(
         new PutCommand({
-          TableName: this.options.tableName,
+          TableName: this.ledger.tableName,
           Item: created,
-          ConditionExpression: 'attribute_not_exists(idempotencyKey)',
+          ConditionExpression: `attribute_not_exists(${LEDGER_KEY})`,
         }),
       );
       return created;
@@ -57,7 +53,7 @@ export class DynamoPaymentLinks implements PaymentLinks {
     do {
       const page = await this.document.send(
         new ScanCommand({
-          TableName: this.options.tableName,
+          TableName: this.ledger.tableName,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
@@ -69,7 +65,11 @@ export class DynamoPaymentLinks implements PaymentLinks {
 
   private async get(idempotencyKey: string): Promise<PaymentLink | undefined> {
     const output = await this.document.send(
-      new GetCommand({ TableName: this.options.tableName, Key: { idempotencyKey }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.ledger.tableName,
+        Key: { [LEDGER_KEY]: idempotencyKey },
+        ConsistentRead: true,
+      }),
     );
     return output.Item === undefined ? undefined : this.parse(output.Item);
   }

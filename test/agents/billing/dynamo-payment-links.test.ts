@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoPaymentLinks } from '../../lib/adapters/dynamo-payment-links.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { agentTableDefinition } from '../../../lib/adapters/thread-table-definition.ts';
+import { DynamoPaymentLinks, LEDGER_KEY } from '../../../lib/agents/billing/dynamo-payment-links.ts';
+import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {
@@ -12,23 +12,11 @@ afterAll(async () => {
   await dynamo.stop();
 });
 
-/** The ledger as the stack builds it: partition key `idempotencyKey`. */
+/** The ledger as the agent declares it: partition key `idempotencyKey`. */
 const createLedger = async (): Promise<string> => {
-  const TableName = `links-${randomUUID()}`;
-  await dynamo.client.send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'idempotencyKey', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'idempotencyKey', KeyType: 'HASH' }],
-    }),
-  );
-  for (let poll = 0; poll < 200; poll += 1) {
-    const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName }));
-    if (Table?.TableStatus === 'ACTIVE') return TableName;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error('table never became ACTIVE');
+  const tableName = `links-${randomUUID()}`;
+  await dynamo.createTable(agentTableDefinition(tableName, { partitionKey: LEDGER_KEY }));
+  return tableName;
 };
 
 const link = {
@@ -41,11 +29,10 @@ const link = {
 
 describe('DynamoPaymentLinks', () => {
   it('creates a link and lists it', async () => {
-    const links = new DynamoPaymentLinks({
-      tableName: await createLedger(),
-      client: dynamo.client,
-      now: () => '2026-01-01T00:00:00.000Z',
-    });
+    const links = new DynamoPaymentLinks(
+      { tableName: await createLedger(), client: dynamo.client },
+      () => '2026-01-01T00:00:00.000Z',
+    );
 
     const created = await links.create(link);
 
