@@ -19,6 +19,16 @@ export interface EmbeddedDynamo {
   stop(): Promise<void>;
 }
 
+/** A new table is CREATING for a moment (dynalite's too), and answers nothing until it is ACTIVE. */
+export const untilActive = async (client: DynamoDBClient, tableName: string | undefined): Promise<void> => {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
+};
+
 /**
  * DynamoDB on this machine: dynalite on 127.0.0.1, persisted under `path` (LevelDB) so threads
  * survive restarts, or in memory without one.
@@ -49,13 +59,7 @@ export const startEmbeddedDynamo = async (
       if (!(error instanceof ResourceNotFoundException)) throw error;
       await client.send(new CreateTableCommand(definition));
     }
-    // A new table is CREATING for a moment, and answers nothing until it is ACTIVE.
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      if (Table?.TableStatus === 'ACTIVE') return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`table ${tableName} did not become ACTIVE`);
+    await untilActive(client, tableName);
   };
   return {
     endpoint,

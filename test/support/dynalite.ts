@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
-  DescribeTableCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { threadTableDefinition } from '../../lib/adapters/thread-table-definition.ts';
+import { untilActive } from '../../lib/local/embedded-dynamo.ts';
 
 export interface LocalDynamo {
   client: DynamoDBClient;
@@ -35,15 +35,8 @@ export const startDynalite = async (): Promise<LocalDynamo> => {
     maxAttempts: 1,
   });
   const createTable = async (definition: CreateTableCommandInput): Promise<void> => {
-    const tableName = definition.TableName;
     await client.send(new CreateTableCommand(definition));
-    // Even with createTableMs 0 the table is CREATING for a tick, and writes to it fail until it is ACTIVE.
-    for (let poll = 0; poll < 200; poll += 1) {
-      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      if (Table?.TableStatus === 'ACTIVE') return;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error(`dynalite table ${tableName} never became ACTIVE`);
+    await untilActive(client, definition.TableName);
   };
   return {
     client,
