@@ -16,8 +16,9 @@ import {
   grantThreadPayloads,
   grantThreadTable,
   isInferenceProfile,
+  type LoopAccess,
 } from './grants.ts';
-import { HandlerFunction, type HandlerFunctionProps } from './handler-function.ts';
+import { HandlerFunction } from './handler-function.ts';
 import type { LoopReference } from './loop-reference.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { ToolFunctions } from './tool-functions.ts';
@@ -41,228 +42,194 @@ export interface HandlersProps {
 export const INGEST_TIMEOUT = Duration.seconds(30);
 
 /**
- * Every Lambda function of the stack, each with only what it needs (see docs/aws.md for who reads
- * which variable). Functions the state machine invokes reach the machine through `loop` (a name,
- * not a Ref), which keeps the template free of cycles. Longer than most files on purpose: every
- * function's environment and grants side by side is what a least-privilege review reads.
+ * What a function reaches. Each need sets the variables `lambdas/config.ts` reads for it and grants
+ * exactly the actions it takes, so a function's row in {@link FUNCTIONS} is its whole contract.
  */
-export class Handlers extends Construct {
-  readonly api: NodejsFunction;
-  readonly ingest: NodejsFunction;
-  readonly step: NodejsFunction;
-  readonly awaitHuman: NodejsFunction;
-  readonly expire: NodejsFunction;
-  readonly startChild: NodejsFunction;
-  readonly notify: NodejsFunction;
-  readonly onFailure: NodejsFunction;
+type Need =
+  /** Its threads and their offloaded payloads; `listing` adds the index that lists threads. */
+  | { threads: 'readWrite'; listing?: boolean }
+  /** Finds a thread by a mail's In-Reply-To: a read of the table, no payloads. */
+  | 'thread-lookup'
+  /** The agent loop: start executions, answer task tokens, stop executions. */
+  | { loop: readonly LoopAccess[] }
+  /** Sends to the ingress queue. */
+  | 'enqueue'
+  /** Knows the approvers, the fallback approvers, the allowed senders and the mail domains. */
+  | 'people'
+  /** Reads the approval signing secret. */
+  | 'signing'
+  /** Knows how long an approval lasts. */
+  | 'approval-timeout'
+  /** Tells people: SES, the Slack webhook, the signed webhook. */
+  | 'notifies'
+  /** Calls the configured Bedrock model. */
+  | 'model'
+  /** Reads the raw mail SES stored. */
+  | 'inbound-mail';
+
+interface FunctionSpec {
+  /** The construct id. */
+  id: string;
+  /** The stable short name, written to the template metadata for the local stack. */
+  name: string;
+  entry: string;
+  description: string;
+  timeout: Duration;
+  memorySize?: number;
+  needs: readonly Need[];
+  /** The function exists only when this holds (inbound mail needs an inbound domain). */
+  when?: (config: ThreadlineConfig) => boolean;
+}
+
+/**
+ * Every function of the stack but the tools, one row each: what a least-privilege review reads.
+ * Functions the state machine invokes reach the machine through `loop` (a name, not a Ref),
+ * which keeps the template free of cycles. docs/aws.md lists who reads which variable.
+ */
+const FUNCTIONS = {
+  api: {
+    id: 'Api',
+    name: 'api',
+    entry: 'lambdas/api.ts',
+    description: 'threadline HTTP API: start, read, message, pause, resume, cancel threads; decide approvals',
+    timeout: Duration.seconds(25),
+    needs: [{ threads: 'readWrite', listing: true }, 'enqueue', { loop: ['respond', 'stop'] }, 'signing'],
+  },
+  ingest: {
+    id: 'Ingest',
+    name: 'ingest',
+    entry: 'lambdas/ingest.ts',
+    description: 'threadline ingress: append each queued message to its thread, then start or resume a turn',
+    timeout: INGEST_TIMEOUT,
+    needs: [{ threads: 'readWrite' }, 'people', { loop: ['start', 'respond'] }],
+  },
+  step: {
+    id: 'Step',
+    name: 'step',
+    entry: 'lambdas/step.ts',
+    description: 'threadline agent step: render the thread, ask the model for one next step, append it',
+    // Up to three model calls (a retry on a reply the agent can fix, and a throttled one).
+    timeout: Duration.seconds(120),
+    memorySize: 1024,
+    needs: [{ threads: 'readWrite' }, 'model'],
+  },
+  awaitHuman: {
+    id: 'AwaitHuman',
+    name: 'await-human',
+    entry: 'lambdas/await-human.ts',
+    description: 'threadline wait: store the task token server-side and ask a person (approval or question)',
+    timeout: Duration.seconds(30),
+    // A decision that landed before the token was stored: the wait resumes its own task.
+    needs: [
+      { threads: 'readWrite' },
+      'people',
+      'approval-timeout',
+      'signing',
+      'notifies',
+      { loop: ['respond'] },
+    ],
+  },
+  expire: {
+    id: 'Expire',
+    name: 'expire',
+    entry: 'lambdas/expire.ts',
+    description:
+      'threadline approval timeout: ask the fallback approvers once, then record the approval as expired',
+    timeout: Duration.seconds(30),
+    needs: [{ threads: 'readWrite' }, 'people', 'approval-timeout', 'signing', 'notifies'],
+  },
+  startChild: {
+    id: 'StartChild',
+    name: 'start-child',
+    entry: 'lambdas/start-child.ts',
+    description: 'threadline child thread: start the sub-task thread whose end answers the parent',
+    timeout: Duration.seconds(15),
+    needs: [{ threads: 'readWrite' }, { loop: ['start'] }],
+  },
+  // A child thread's end (done, escalated, failed) answers its parent's wait, or starts the
+  // parent's next turn: notify and on-failure record it in the parent and resume it.
+  notify: {
+    id: 'Notify',
+    name: 'notify',
+    entry: 'lambdas/notify.ts',
+    description:
+      'threadline notify: tell people a thread is done or escalated; report a child’s end to its parent',
+    timeout: Duration.seconds(30),
+    needs: [{ threads: 'readWrite' }, 'people', 'notifies', { loop: ['start', 'respond'] }],
+  },
+  onFailure: {
+    id: 'OnFailure',
+    name: 'on-failure',
+    entry: 'lambdas/on-failure.ts',
+    description:
+      'threadline catch-all: append a failure event, notify, report a child’s failure to its parent',
+    timeout: Duration.seconds(30),
+    needs: [{ threads: 'readWrite' }, 'people', 'notifies', { loop: ['start', 'respond'] }],
+  },
+  inboundEmail: {
+    id: 'InboundEmail',
+    name: 'inbound-email',
+    entry: 'lambdas/inbound-email.ts',
+    description: 'threadline inbound mail: read the stored mail, map a reply to its thread, enqueue it',
+    timeout: Duration.seconds(30),
+    needs: ['thread-lookup', 'people', 'inbound-mail', 'enqueue'],
+    when: (config) => config.inboundDomain !== undefined,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+type FunctionName = keyof typeof FUNCTIONS;
+
+type Functions = { readonly [name in Exclude<FunctionName, 'inboundEmail'>]: NodejsFunction } & {
   readonly inboundEmail: NodejsFunction | undefined;
+};
+
+/** Every Lambda function of the stack, each built from its row in {@link FUNCTIONS}, and one per tool. */
+export class Handlers extends Construct {
+  readonly functions: Functions;
   /** One function per tool, by tool name. */
   readonly tools: ReadonlyMap<string, NodejsFunction>;
 
   constructor(scope: Construct, id: string, props: HandlersProps) {
     super(scope, id);
-    const { config, threads, payloads, loop } = props;
-    const base = {
-      [ENV.threadTable]: threads.tableName,
-      [ENV.payloadBucket]: payloads.bucketName,
-    };
-    // Whoever sends mail sets `Reply-To: reply+<thread>@<inbound domain>`, so replies find their thread.
-    // Secrets travel as names only: each function reads the value from Secrets Manager at cold start.
-    const { slackWebhook, webhook } = props.channelSecrets;
-    const people = {
-      [ENV.approverEmails]: config.approverEmails.join(','),
-      ...(config.fallbackApproverEmails.length === 0
-        ? {}
-        : { [ENV.fallbackApproverEmails]: config.fallbackApproverEmails.join(',') }),
-      ...(config.allowedSenders === undefined
-        ? {}
-        : { [ENV.allowedSenders]: config.allowedSenders.join(',') }),
-      ...(config.senderEmail === undefined ? {} : { [ENV.senderEmail]: config.senderEmail }),
-      ...(config.inboundDomain === undefined ? {} : { [ENV.inboundDomain]: config.inboundDomain }),
-    };
-    const channels = {
-      ...(slackWebhook === undefined ? {} : { [ENV.slackWebhookSecret]: slackWebhook.secretName }),
-      ...(config.webhookUrl === undefined ? {} : { [ENV.webhookUrl]: config.webhookUrl }),
-      ...(webhook === undefined ? {} : { [ENV.webhookSecret]: webhook.secretName }),
-    };
-    const make = (constructId: string, options: Omit<HandlerFunctionProps, 'logRetention'>): NodejsFunction =>
-      new HandlerFunction(this, constructId, { ...options, logRetention: props.logRetention }).function;
-    const threadAccess = (fn: NodejsFunction, access: 'read' | 'readWrite', listing = false): void => {
-      grantThreadTable(threads, fn, { write: access === 'readWrite', listing });
-      grantThreadPayloads(payloads, fn, access);
-    };
-    /** Everything a function that tells people needs: SES, and the Slack and webhook secrets. */
-    const notifies = (fn: NodejsFunction): void => {
-      for (const [name, value] of Object.entries(channels)) fn.addEnvironment(name, value);
-      if (config.senderEmail !== undefined) grantSendEmail(fn, config.senderEmail);
-      slackWebhook?.grantRead(fn);
-      webhook?.grantRead(fn);
-    };
-
-    this.api = make('Api', {
-      name: 'api',
-      entry: 'lambdas/api.ts',
-      description:
-        'threadline HTTP API: start, read, message, pause, resume, cancel threads; decide approvals',
-      timeout: Duration.seconds(25),
-      environment: {
-        ...base,
-        [ENV.ingressQueue]: props.ingress.queueUrl,
-        [ENV.stateMachine]: loop.arn,
-        [ENV.signingSecret]: props.signingSecret.secretArn,
-      },
-    });
-    threadAccess(this.api, 'readWrite', true);
-    props.ingress.grantSendMessages(this.api);
-    grantLoop(this.api, loop, ['respond', 'stop']);
-    acknowledgeWildcardResource(
-      this.api.role ?? this.api,
-      loop.executionsArn,
-      'Cancelling a thread stops its running turns, whose execution names (<threadId>-<seq>) exist only at run time; StopExecution only, on executions of this state machine only.',
-    );
-    props.signingSecret.grantRead(this.api);
-
-    this.ingest = make('Ingest', {
-      name: 'ingest',
-      entry: 'lambdas/ingest.ts',
-      description:
-        'threadline ingress: append each queued message to its thread, then start or resume a turn',
-      timeout: INGEST_TIMEOUT,
-      environment: { ...base, ...people, [ENV.stateMachine]: loop.arn },
-    });
-    threadAccess(this.ingest, 'readWrite');
-    grantLoop(this.ingest, loop, ['start', 'respond']);
-
-    this.step = make('Step', {
-      name: 'step',
-      entry: 'lambdas/step.ts',
-      description: 'threadline agent step: render the thread, ask the model for one next step, append it',
-      // Up to three model calls (a retry on a reply the agent can fix, and a throttled one).
-      timeout: Duration.seconds(120),
-      memorySize: 1024,
-      environment: { ...base, [ENV.model]: `bedrock:${config.modelId}` },
-    });
-    threadAccess(this.step, 'readWrite');
-    const modelGrant = grantInvokeModel(this.step, config.modelId);
-    if (isInferenceProfile(config.modelId)) {
-      const routedTo = modelGrant.principalStatements.flatMap((statement) => statement.resources).at(-1);
-      if (routedTo !== undefined) {
-        acknowledgeWildcardResource(
-          this.step.role ?? this.step,
-          routedTo,
-          'A cross-region inference profile routes each call to its model in a region AWS picks, so the model ARN carries a region wildcard; bedrock:InvokeModel on that one model only.',
-        );
-      }
+    const { config, threads, payloads } = props;
+    const base = { [ENV.threadTable]: threads.tableName, [ENV.payloadBucket]: payloads.bucketName };
+    const built = new Map<FunctionName, NodejsFunction>();
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      if (spec.when !== undefined && !spec.when(config)) continue;
+      const fn = new HandlerFunction(this, spec.id, {
+        name: spec.name,
+        entry: spec.entry,
+        description: spec.description,
+        timeout: spec.timeout,
+        ...(spec.memorySize === undefined ? {} : { memorySize: spec.memorySize }),
+        environment: base,
+        logRetention: props.logRetention,
+      }).function;
+      for (const need of spec.needs) this.meet(fn, need, props);
+      built.set(name, fn);
     }
-
-    // The two functions that send approval links: they sign them and know how long they last.
-    const approvals = {
-      ...base,
-      ...people,
-      [ENV.approvalTimeout]: String(config.approvalTimeoutSeconds),
-      [ENV.signingSecret]: props.signingSecret.secretArn,
+    const must = (name: FunctionName): NodejsFunction => {
+      const fn = built.get(name);
+      if (fn === undefined) throw new Error(`function ${name} was not built`);
+      return fn;
     };
-    this.awaitHuman = make('AwaitHuman', {
-      name: 'await-human',
-      entry: 'lambdas/await-human.ts',
-      description:
-        'threadline wait: store the task token server-side and ask a person (approval or question)',
-      timeout: Duration.seconds(30),
-      environment: approvals,
-    });
-    threadAccess(this.awaitHuman, 'readWrite');
-    notifies(this.awaitHuman);
-    props.signingSecret.grantRead(this.awaitHuman);
-    // A decision that landed before the token was stored: the wait resumes its own task.
-    grantLoop(this.awaitHuman, loop, ['respond']);
-
-    this.expire = make('Expire', {
-      name: 'expire',
-      entry: 'lambdas/expire.ts',
-      description:
-        'threadline approval timeout: ask the fallback approvers once, then record the approval as expired',
-      timeout: Duration.seconds(30),
-      environment: approvals,
-    });
-    threadAccess(this.expire, 'readWrite');
-    notifies(this.expire);
-    props.signingSecret.grantRead(this.expire);
-
-    this.startChild = make('StartChild', {
-      name: 'start-child',
-      entry: 'lambdas/start-child.ts',
-      description: 'threadline child thread: start the sub-task thread whose end answers the parent',
-      timeout: Duration.seconds(15),
-      environment: { ...base, [ENV.stateMachine]: loop.arn },
-    });
-    threadAccess(this.startChild, 'readWrite');
-    grantLoop(this.startChild, loop, ['start']);
-
-    // A child thread's end (done, escalated, failed) answers its parent's wait, or starts the
-    // parent's next turn: notify and on-failure record it in the parent and resume it.
-    this.notify = make('Notify', {
-      name: 'notify',
-      entry: 'lambdas/notify.ts',
-      description:
-        'threadline notify: tell people a thread is done or escalated; report a child’s end to its parent',
-      timeout: Duration.seconds(30),
-      environment: { ...base, ...people, [ENV.stateMachine]: loop.arn },
-    });
-    threadAccess(this.notify, 'readWrite');
-    notifies(this.notify);
-    grantLoop(this.notify, loop, ['start', 'respond']);
-
-    this.onFailure = make('OnFailure', {
-      name: 'on-failure',
-      entry: 'lambdas/on-failure.ts',
-      description:
-        'threadline catch-all: append a failure event, notify, report a child’s failure to its parent',
-      timeout: Duration.seconds(30),
-      environment: { ...base, ...people, [ENV.stateMachine]: loop.arn },
-    });
-    threadAccess(this.onFailure, 'readWrite');
-    notifies(this.onFailure);
-    grantLoop(this.onFailure, loop, ['start', 'respond']);
-
-    this.inboundEmail =
-      config.inboundDomain === undefined
-        ? undefined
-        : make('InboundEmail', {
-            name: 'inbound-email',
-            entry: 'lambdas/inbound-email.ts',
-            description:
-              'threadline inbound mail: read the stored mail, map a reply to its thread, enqueue it',
-            timeout: Duration.seconds(30),
-            environment: {
-              ...base,
-              ...people,
-              [ENV.ingressQueue]: props.ingress.queueUrl,
-              [ENV.inboundDomain]: config.inboundDomain,
-              [ENV.inboundMailPrefix]: MAIL_PREFIX,
-              ...(Object.keys(config.inboundAgents).length === 0
-                ? {}
-                : { [ENV.inboundAgents]: JSON.stringify(config.inboundAgents) }),
-            },
-          });
-    if (this.inboundEmail) {
-      grantInboundMailRead(payloads, this.inboundEmail);
-      // Replies find their thread by In-Reply-To: a read of the table, nothing more.
-      grantThreadTable(threads, this.inboundEmail, { write: false, listing: false });
-      props.ingress.grantSendMessages(this.inboundEmail);
-    }
+    this.functions = {
+      api: must('api'),
+      ingest: must('ingest'),
+      step: must('step'),
+      awaitHuman: must('awaitHuman'),
+      expire: must('expire'),
+      startChild: must('startChild'),
+      notify: must('notify'),
+      onFailure: must('onFailure'),
+      inboundEmail: built.get('inboundEmail'),
+    };
 
     acknowledgeWildcardResource(
       this,
       payloads.arnForObjects(`${THREAD_PAYLOAD_PREFIX}*`),
       'Event bodies too large for an item live under content-addressed keys below threads/, unknown until written; GetObject/PutObject only, on that prefix of this bucket.',
     );
-    if (this.inboundEmail) {
-      acknowledgeWildcardResource(
-        this.inboundEmail.role ?? this.inboundEmail,
-        payloads.arnForObjects(`${MAIL_PREFIX}*`),
-        'SES names each stored mail after its message id, known only when mail arrives; GetObject only, on the mail/ prefix of this bucket.',
-      );
-    }
     this.tools = new ToolFunctions(this, 'Tools', {
       tools: props.tools,
       threads,
@@ -271,5 +238,101 @@ export class Handlers extends Construct {
       environment: base,
       logRetention: props.logRetention,
     }).functions;
+  }
+
+  /** Sets the variables and grants the actions one need stands for. */
+  private meet(fn: NodejsFunction, need: Need, props: HandlersProps): void {
+    const { config, threads, payloads, loop } = props;
+    const set = (environment: Record<string, string | undefined>): void => {
+      for (const [name, value] of Object.entries(environment))
+        if (value !== undefined) fn.addEnvironment(name, value);
+    };
+    const list = (values: readonly string[] | undefined): string | undefined =>
+      values === undefined || values.length === 0 ? undefined : values.join(',');
+    const role = fn.role ?? fn;
+    if (typeof need === 'object' && 'threads' in need) {
+      grantThreadTable(threads, fn, { write: true, listing: need.listing === true });
+      grantThreadPayloads(payloads, fn, need.threads);
+      return;
+    }
+    if (typeof need === 'object') {
+      // Answering a task token needs no machine; starting or stopping an execution names it.
+      if (need.loop.some((access) => access !== 'respond')) set({ [ENV.stateMachine]: loop.arn });
+      grantLoop(fn, loop, need.loop);
+      if (need.loop.includes('stop')) {
+        acknowledgeWildcardResource(
+          role,
+          loop.executionsArn,
+          'Cancelling a thread stops its running turns, whose execution names (<threadId>-<seq>) exist only at run time; StopExecution only, on executions of this state machine only.',
+        );
+      }
+      return;
+    }
+    switch (need) {
+      case 'thread-lookup':
+        grantThreadTable(threads, fn, { write: false, listing: false });
+        return;
+      case 'enqueue':
+        set({ [ENV.ingressQueue]: props.ingress.queueUrl });
+        props.ingress.grantSendMessages(fn);
+        return;
+      case 'people':
+        // Whoever sends mail sets `Reply-To: reply+<thread>@<inbound domain>`, so replies find their thread.
+        set({
+          // Set even when empty: a function that asks people must know nobody was configured.
+          [ENV.approverEmails]: config.approverEmails.join(','),
+          [ENV.fallbackApproverEmails]: list(config.fallbackApproverEmails),
+          [ENV.allowedSenders]: config.allowedSenders?.join(','),
+          [ENV.senderEmail]: config.senderEmail,
+          [ENV.inboundDomain]: config.inboundDomain,
+        });
+        return;
+      case 'signing':
+        set({ [ENV.signingSecret]: props.signingSecret.secretArn });
+        props.signingSecret.grantRead(fn);
+        return;
+      case 'approval-timeout':
+        set({ [ENV.approvalTimeout]: String(config.approvalTimeoutSeconds) });
+        return;
+      case 'notifies': {
+        // Secrets travel as names only: each function reads the value from Secrets Manager at cold start.
+        const { slackWebhook, webhook } = props.channelSecrets;
+        set({
+          [ENV.slackWebhookSecret]: slackWebhook?.secretName,
+          [ENV.webhookUrl]: config.webhookUrl,
+          [ENV.webhookSecret]: webhook?.secretName,
+        });
+        if (config.senderEmail !== undefined) grantSendEmail(fn, config.senderEmail);
+        slackWebhook?.grantRead(fn);
+        webhook?.grantRead(fn);
+        return;
+      }
+      case 'model': {
+        set({ [ENV.model]: `bedrock:${config.modelId}` });
+        const grant = grantInvokeModel(fn, config.modelId);
+        const routedTo = grant.principalStatements.flatMap((statement) => statement.resources).at(-1);
+        if (isInferenceProfile(config.modelId) && routedTo !== undefined) {
+          acknowledgeWildcardResource(
+            role,
+            routedTo,
+            'A cross-region inference profile routes each call to its model in a region AWS picks, so the model ARN carries a region wildcard; bedrock:InvokeModel on that one model only.',
+          );
+        }
+        return;
+      }
+      case 'inbound-mail':
+        set({
+          [ENV.inboundMailPrefix]: MAIL_PREFIX,
+          [ENV.inboundAgents]:
+            Object.keys(config.inboundAgents).length === 0 ? undefined : JSON.stringify(config.inboundAgents),
+        });
+        grantInboundMailRead(payloads, fn);
+        acknowledgeWildcardResource(
+          role,
+          payloads.arnForObjects(`${MAIL_PREFIX}*`),
+          'SES names each stored mail after its message id, known only when mail arrives; GetObject only, on the mail/ prefix of this bucket.',
+        );
+        return;
+    }
   }
 }

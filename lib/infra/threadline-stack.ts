@@ -88,18 +88,18 @@ export class ThreadlineStack extends Stack {
       loop,
       logRetention,
     });
-    this.handlers.ingest.addEventSource(
+    this.handlers.functions.ingest.addEventSource(
       new SqsEventSource(ingress.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
 
     this.loop = new AgentLoop(this, 'AgentLoop', {
       functions: {
-        step: this.handlers.step,
-        awaitHuman: this.handlers.awaitHuman,
-        expire: this.handlers.expire,
-        startChild: this.handlers.startChild,
-        notify: this.handlers.notify,
-        onFailure: this.handlers.onFailure,
+        step: this.handlers.functions.step,
+        awaitHuman: this.handlers.functions.awaitHuman,
+        expire: this.handlers.functions.expire,
+        startChild: this.handlers.functions.startChild,
+        notify: this.handlers.functions.notify,
+        onFailure: this.handlers.functions.onFailure,
         tools: this.handlers.tools,
       },
       tools: manifest.tools,
@@ -108,10 +108,10 @@ export class ThreadlineStack extends Stack {
       logRetention,
     });
 
-    this.api = new ThreadApi(this, 'Api', { handler: this.handlers.api, logRetention });
-    this.handlers.awaitHuman.addEnvironment(ENV.approvalBaseUrl, this.api.approvalsUrl);
+    this.api = new ThreadApi(this, 'Api', { handler: this.handlers.functions.api, logRetention });
+    this.handlers.functions.awaitHuman.addEnvironment(ENV.approvalBaseUrl, this.api.approvalsUrl);
     // The fallback approvers' links are signed by Expire.
-    this.handlers.expire.addEnvironment(ENV.approvalBaseUrl, this.api.approvalsUrl);
+    this.handlers.functions.expire.addEnvironment(ENV.approvalBaseUrl, this.api.approvalsUrl);
 
     if (props.schedules.length > 0) {
       new Schedules(this, 'Schedules', {
@@ -120,11 +120,11 @@ export class ThreadlineStack extends Stack {
         ingress: ingress.queue,
       });
     }
-    if (props.inboundDomain !== undefined && this.handlers.inboundEmail) {
+    if (props.inboundDomain !== undefined && this.handlers.functions.inboundEmail) {
       new InboundMail(this, 'InboundMail', {
         domain: props.inboundDomain,
         bucket: payloads,
-        handler: this.handlers.inboundEmail,
+        handler: this.handlers.functions.inboundEmail,
       });
     }
 

@@ -31,7 +31,7 @@ describe('cdk-nag (AwsSolutions)', () => {
   it('fails synth on a new finding, naming the rule', () => {
     const { app, stack } = buildThreadlineApp({ bundle: false });
     // A wildcard action: no acknowledgement covers it (`Resource::*` ones would: the IAM tests guard those).
-    stack.handlers.step.addToRolePolicy(
+    stack.handlers.functions.step.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:Get*'],
         resources: [stack.formatArn({ service: 's3', resource: 'x' })],
