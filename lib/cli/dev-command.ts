@@ -82,18 +82,81 @@ export const devCommand = async (
 
 const EndpointsSchema = z.object({ api: z.string() });
 
-/** `threadline schedule fire <name>`: fires one of the running local stack's schedules now. */
-export const fireSchedule = async (config: CliConfig, name: string, io: CliIo): Promise<number> => {
+/** The running local stack's API, from the endpoints.json it wrote. */
+const localApi = async (config: CliConfig): Promise<string> => {
   let text: string;
   try {
     text = await readFile(join(config.home, 'endpoints.json'), 'utf8');
   } catch {
     throw new UsageError(`no local stack found under ${config.home}: start one with npm start`);
   }
-  const { api } = EndpointsSchema.parse(JSON.parse(text));
+  return EndpointsSchema.parse(JSON.parse(text)).api;
+};
+
+/** `threadline schedule fire <name>`: fires one of the running local stack's schedules now. */
+export const fireSchedule = async (config: CliConfig, name: string, io: CliIo): Promise<number> => {
+  const api = await localApi(config);
   const response = await fetch(`${api}/_local/schedules/${encodeURIComponent(name)}/fire`, {
     method: 'POST',
   });
   io.stdout.write(`${response.status === 202 ? `fired ${name}` : await response.text()}\n`);
   return response.status === 202 ? EXIT.ok : EXIT.error;
+};
+
+const RedriveAnswerSchema = z.object({
+  results: z.array(
+    z.object({
+      queue: z.string(),
+      moved: z.number(),
+      failed: z.array(z.object({ id: z.string(), error: z.string() })),
+    }),
+  ),
+});
+
+/**
+ * `threadline redrive [--queue <name>]... [--json]`: moves the running local stack's dead-lettered
+ * messages back, through the route the redrive function serves on AWS. It asks again while a call
+ * moved something (each call moves up to its limit), and exits 1 if any message could not go back.
+ */
+export const redriveCommand = async (
+  config: CliConfig & { apiToken?: string },
+  options: { queues: readonly string[]; json: boolean },
+  io: CliIo,
+): Promise<number> => {
+  const api = await localApi(config);
+  const totals = new Map<string, { moved: number; failed: { id: string; error: string }[] }>();
+  for (;;) {
+    const response = await fetch(`${api}/operations/redrive`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(config.apiToken === undefined ? {} : { authorization: `Bearer ${config.apiToken}` }),
+      },
+      body: JSON.stringify(options.queues.length === 0 ? {} : { queues: options.queues }),
+    });
+    const text = await response.text();
+    if (response.status !== 200 && response.status !== 207) {
+      io.stderr.write(`threadline: redrive answered ${response.status}: ${text}\n`);
+      return response.status === 400 ? EXIT.usage : EXIT.error;
+    }
+    const { results } = RedriveAnswerSchema.parse(JSON.parse(text));
+    for (const result of results) {
+      const total = totals.get(result.queue) ?? { moved: 0, failed: [] };
+      total.moved += result.moved;
+      total.failed.push(...result.failed);
+      totals.set(result.queue, total);
+    }
+    if (results.every((result) => result.moved === 0)) break;
+  }
+  const summary = [...totals].map(([queue, total]) => ({ queue, ...total }));
+  if (options.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    for (const { queue, moved, failed } of summary) {
+      io.stdout.write(
+        `${queue}: ${moved} sent back${failed.length === 0 ? '' : `, ${failed.length} could not go`}\n`,
+      );
+      for (const failure of failed) io.stdout.write(`  ${failure.id}: ${failure.error}\n`);
+    }
+  }
+  return summary.some((total) => total.failed.length > 0) ? EXIT.error : EXIT.ok;
 };

@@ -4,7 +4,7 @@ import { AGENT_MODULES } from '../agents/index.ts';
 import type { Agent } from '../core/agent.ts';
 import { buildModelRequest } from '../core/request.ts';
 import { readCliConfig } from './config.ts';
-import { devCommand, fireSchedule } from './dev-command.ts';
+import { devCommand, fireSchedule, redriveCommand } from './dev-command.ts';
 import type { ApproveMode } from './humans.ts';
 import { type CliIo, EXIT, UsageError } from './io.ts';
 import { runCommand } from './run-command.ts';
@@ -34,6 +34,11 @@ Usage:
       THREADLINE_API_TOKEN (require a bearer token on the thread API). --memory keeps nothing.
   threadline schedule fire <name>
       Fire one of the running local stack's schedules now.
+  threadline redrive [--queue <name>]... [--json]
+      Move the running local stack's dead-lettered messages back where they failed (ingress
+      messages to the ingress queue, failed mail to inbound-email), as POST /operations/redrive
+      does on AWS. Each thread takes a message once, however often it is redriven. Exits 1 if
+      any message could not go back (it stays in its queue).
   threadline demo
       Run the demo thread of the first agent that has one (lib/agents/<name>/index.ts, local.demoMessage).
   threadline threads [--agent <name>] [--status <status>] [--json]
@@ -73,6 +78,7 @@ const OPTIONS = {
   thread: { type: 'string' },
   status: { type: 'string' },
   at: { type: 'string' },
+  queue: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -113,6 +119,18 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
     throw new UsageError(`--store must be memory or dynamo, not "${values.store}"`);
   }
   const config = readCliConfig(io.env, io.cwd);
+  // Commands for the running local stack: they need no store of their own.
+  if (command === 'schedule') {
+    if (rest[0] !== 'fire' || !rest[1]) throw new UsageError('usage: threadline schedule fire <name>');
+    return await fireSchedule(config, rest[1], io);
+  }
+  if (command === 'redrive') {
+    return await redriveCommand(
+      { ...config, ...(io.env.THREADLINE_API_TOKEN ? { apiToken: io.env.THREADLINE_API_TOKEN } : {}) },
+      { queues: values.queue ?? [], json: values.json },
+      io,
+    );
+  }
   const runtime = await createRuntime(config, { model: values.model, store });
   try {
     const agent = (): Agent => {
@@ -171,9 +189,6 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
           io,
           io.interrupted ?? new Promise(() => {}),
         );
-      case 'schedule':
-        if (rest[0] !== 'fire' || !rest[1]) throw new UsageError('usage: threadline schedule fire <name>');
-        return await fireSchedule(config, rest[1], io);
       case 'threads':
         return await listThreads(
           runtime,

@@ -22,6 +22,7 @@ export const ENV = {
   inboundDomain: 'INBOUND_DOMAIN',
   inboundMailPrefix: 'INBOUND_MAIL_PREFIX',
   inboundAgents: 'INBOUND_AGENTS',
+  deadLetterQueues: 'DEAD_LETTER_QUEUES',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   nodeOptions: 'NODE_OPTIONS',
 } as const;

@@ -1,10 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ThreadlineConfig } from './config.ts';
 import { ENV, MAIL_PREFIX, THREAD_PAYLOAD_PREFIX } from './environment.ts';
@@ -31,6 +32,8 @@ export interface HandlersProps {
   threads: dynamodb.ITableV2;
   payloads: s3.Bucket;
   ingress: sqs.Queue;
+  /** Where the ingest function's event source puts a message that failed too often. */
+  ingressDeadLetters: sqs.IQueue;
   signingSecret: secretsmanager.ISecret;
   /** Secrets the notifying functions read: the Slack webhook URL, the webhook signing key. */
   channelSecrets: { slackWebhook?: secretsmanager.ISecret; webhook?: secretsmanager.ISecret };
@@ -65,7 +68,9 @@ type Need =
   /** Calls the configured Bedrock model. */
   | 'model'
   /** Reads the raw mail SES stored. */
-  | 'inbound-mail';
+  | 'inbound-mail'
+  /** Moves dead-lettered messages back: reads every dead-letter queue, replays into its source. */
+  | 'dead-letters';
 
 interface FunctionSpec {
   /** The construct id. */
@@ -77,6 +82,11 @@ interface FunctionSpec {
   timeout: Duration;
   memorySize?: number;
   needs: readonly Need[];
+  /**
+   * Invoked asynchronously (by SES, say): Lambda retries twice, then sends the event to a
+   * dead-letter queue of the function's own, which the redrive function replays.
+   */
+  async?: boolean;
   /** The function exists only when this holds (inbound mail needs an inbound domain). */
   when?: (config: ThreadlineConfig) => boolean;
 }
@@ -173,11 +183,28 @@ const FUNCTIONS = {
     description: 'threadline inbound mail: read the stored mail, map a reply to its thread, enqueue it',
     timeout: Duration.seconds(30),
     needs: ['thread-lookup', 'people', 'inbound-mail', 'enqueue'],
+    async: true,
     when: (config) => config.inboundDomain !== undefined,
+  },
+  redrive: {
+    id: 'Redrive',
+    name: 'redrive',
+    entry: 'lambdas/redrive.ts',
+    description: 'threadline redrive: move dead-lettered messages and mail back to where they failed',
+    // API Gateway answers within 29 s: a call moves up to its limit, the CLI calls until done.
+    timeout: Duration.seconds(25),
+    needs: ['dead-letters', 'enqueue'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 
 type FunctionName = keyof typeof FUNCTIONS;
+
+/** A dead-letter queue and its source: a queue to send its messages to, or a function to invoke again. */
+export interface DeadLetters {
+  name: string;
+  queue: sqs.IQueue;
+  replay: { queue: sqs.IQueue } | { function: NodejsFunction };
+}
 
 type Functions = { readonly [name in Exclude<FunctionName, 'inboundEmail'>]: NodejsFunction } & {
   readonly inboundEmail: NodejsFunction | undefined;
@@ -188,31 +215,36 @@ export class Handlers extends Construct {
   readonly functions: Functions;
   /** One function per tool, by tool name. */
   readonly tools: ReadonlyMap<string, NodejsFunction>;
+  /** Every dead-letter queue the redrive function replays, with where its messages go back to. */
+  readonly deadLetters: DeadLetters[] = [];
 
   constructor(scope: Construct, id: string, props: HandlersProps) {
     super(scope, id);
     const { config, threads, payloads } = props;
     const base = { [ENV.threadTable]: threads.tableName, [ENV.payloadBucket]: payloads.bucketName };
     const built = new Map<FunctionName, NodejsFunction>();
-    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
-      if (spec.when !== undefined && !spec.when(config)) continue;
+    const rows = (Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]).filter(
+      ([, spec]) => spec.when === undefined || spec.when(config),
+    );
+    for (const [name, spec] of rows) {
       const fn = new HandlerFunction(this, spec.id, {
         name: spec.name,
         entry: spec.entry,
         description: spec.description,
         timeout: spec.timeout,
         ...(spec.memorySize === undefined ? {} : { memorySize: spec.memorySize }),
-        environment: base,
         logRetention: props.logRetention,
       }).function;
-      for (const need of spec.needs) this.meet(fn, need, props);
+      if (spec.async === true) this.deadLetters.push(this.failedInvocations(fn, spec.name));
       built.set(name, fn);
     }
+    // Needs are met once every function exists: the redrive function names the others' queues.
     const must = (name: FunctionName): NodejsFunction => {
       const fn = built.get(name);
       if (fn === undefined) throw new Error(`function ${name} was not built`);
       return fn;
     };
+    for (const [name, spec] of rows) for (const need of spec.needs) this.meet(must(name), need, props);
     this.functions = {
       api: must('api'),
       ingest: must('ingest'),
@@ -223,6 +255,7 @@ export class Handlers extends Construct {
       notify: must('notify'),
       onFailure: must('onFailure'),
       inboundEmail: built.get('inboundEmail'),
+      redrive: must('redrive'),
     };
 
     acknowledgeWildcardResource(
@@ -251,6 +284,7 @@ export class Handlers extends Construct {
       values === undefined || values.length === 0 ? undefined : values.join(',');
     const role = fn.role ?? fn;
     if (typeof need === 'object' && 'threads' in need) {
+      set({ [ENV.threadTable]: threads.tableName, [ENV.payloadBucket]: payloads.bucketName });
       grantThreadTable(threads, fn, { write: true, listing: need.listing === true });
       grantThreadPayloads(payloads, fn, need.threads);
       return;
@@ -270,6 +304,7 @@ export class Handlers extends Construct {
     }
     switch (need) {
       case 'thread-lookup':
+        set({ [ENV.threadTable]: threads.tableName });
         grantThreadTable(threads, fn, { write: false, listing: false });
         return;
       case 'enqueue':
@@ -322,6 +357,7 @@ export class Handlers extends Construct {
       }
       case 'inbound-mail':
         set({
+          [ENV.payloadBucket]: payloads.bucketName,
           [ENV.inboundMailPrefix]: MAIL_PREFIX,
           [ENV.inboundAgents]:
             Object.keys(config.inboundAgents).length === 0 ? undefined : JSON.stringify(config.inboundAgents),
@@ -333,6 +369,56 @@ export class Handlers extends Construct {
           'SES names each stored mail after its message id, known only when mail arrives; GetObject only, on the mail/ prefix of this bucket.',
         );
         return;
+      case 'dead-letters': {
+        const stack = Stack.of(fn);
+        const queues = [
+          { name: 'ingress', queue: props.ingressDeadLetters, replay: { queue: props.ingress } },
+          ...this.deadLetters,
+        ];
+        set({
+          [ENV.deadLetterQueues]: stack.toJsonString(
+            queues.map(({ name, queue, replay }) => ({
+              name,
+              url: queue.queueUrl,
+              replay:
+                'queue' in replay
+                  ? { queueUrl: replay.queue.queueUrl }
+                  : { functionName: replay.function.functionName },
+            })),
+          ),
+        });
+        for (const { queue, replay } of queues) {
+          queue.grantConsumeMessages(fn);
+          if ('queue' in replay) replay.queue.grantSendMessages(fn);
+          else {
+            replay.function.grantInvoke(fn);
+            acknowledgeWildcardResource(
+              role,
+              `${replay.function.functionArn}:*`,
+              'grantInvoke covers the function and its versions and aliases (<arn>:*); the one function whose failed events this replays.',
+            );
+          }
+        }
+        return;
+      }
     }
+  }
+
+  /**
+   * The queue an asynchronously invoked function's failed events land in, whole (`requestPayload`
+   * keeps the event as it came: for mail, the SES message id that names the stored raw mail).
+   */
+  private failedInvocations(fn: NodejsFunction, name: string): DeadLetters {
+    const queue = new sqs.Queue(fn, 'FailedInvocations', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `The on-failure destination of ${name}: a dead-letter queue itself, fed by Lambda's asynchronous invocation rather than an SQS redrive policy.`,
+    });
+    fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(queue) });
+    return { name, queue, replay: { function: fn } };
   }
 }

@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 
 export interface ThreadApiProps {
   handler: lambda.IFunction;
+  /** Serves `POST /operations/redrive`, signed with SigV4 like the thread routes. */
+  redrive: lambda.IFunction;
   logRetention: logs.RetentionDays;
 }
 
@@ -74,6 +76,20 @@ export class ThreadApi extends Construct {
     for (const action of ['pause', 'resume', 'cancel']) {
       thread.addResource(action).addMethod('POST', integration, withId);
     }
+
+    const operations = this.api.root.addResource('operations');
+    operations
+      .addResource('redrive')
+      .addMethod(
+        'POST',
+        new apigateway.LambdaIntegration(props.redrive, { proxy: true, allowTestInvoke: false }),
+        signed,
+      );
+    Validations.of(operations).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Operations routes use AWS_IAM (SigV4): the callers are the team’s operators with AWS credentials.',
+    });
 
     const approval = this.api.root.addResource('approvals').addResource('{id}');
     const open = {

@@ -1,4 +1,5 @@
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -9,8 +10,9 @@ import { ENV } from './environment.ts';
 import { applyFeatureFlags } from './feature-flags.ts';
 import { Handlers, INGEST_TIMEOUT } from './handlers.ts';
 import { InboundMail } from './inbound-mail.ts';
-import { IngressQueue } from './ingress-queue.ts';
+import { IngressQueue, MAX_RECEIVE_COUNT } from './ingress-queue.ts';
 import { loopReference } from './loop-reference.ts';
+import { Operations } from './operations.ts';
 import { PayloadBucket } from './payload-bucket.ts';
 import { Schedules } from './schedules.ts';
 import { ThreadApi } from './thread-api.ts';
@@ -31,6 +33,7 @@ export class ThreadlineStack extends Stack {
   readonly handlers: Handlers;
   readonly loop: AgentLoop;
   readonly api: ThreadApi;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: ThreadlineStackProps) {
     super(scope, id, props);
@@ -83,6 +86,7 @@ export class ThreadlineStack extends Stack {
       threads,
       payloads,
       ingress: ingress.queue,
+      ingressDeadLetters: ingress.deadLetterQueue,
       signingSecret,
       channelSecrets,
       loop,
@@ -108,7 +112,11 @@ export class ThreadlineStack extends Stack {
       logRetention,
     });
 
-    this.api = new ThreadApi(this, 'Api', { handler: this.handlers.functions.api, logRetention });
+    this.api = new ThreadApi(this, 'Api', {
+      handler: this.handlers.functions.api,
+      redrive: this.handlers.functions.redrive,
+      logRetention,
+    });
     this.handlers.functions.awaitHuman.addEnvironment(ENV.approvalBaseUrl, this.api.approvalsUrl);
     // The fallback approvers' links are signed by Expire.
     this.handlers.functions.expire.addEnvironment(ENV.approvalBaseUrl, this.api.approvalsUrl);
@@ -127,6 +135,8 @@ export class ThreadlineStack extends Stack {
         handler: this.handlers.functions.inboundEmail,
       });
     }
+
+    this.operations = watch(this, props, { ingress, handlers: this.handlers, loop: this.loop });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: this.loop.stateMachine.stateMachineArn });
@@ -155,4 +165,60 @@ const checkInboundAgents = (config: ThreadlineConfig, agents: readonly string[])
       );
     }
   }
+};
+
+/**
+ * The alarms that reach a person (docs/aws.md says what each means and what to do): every
+ * dead-letter queue, the loop's failed and timed-out turns, the step function's errors and
+ * throttles, and the model's throttling. Each notifies the operators' topic.
+ */
+const watch = (
+  stack: Stack,
+  config: ThreadlineConfig,
+  parts: { ingress: IngressQueue; handlers: Handlers; loop: AgentLoop },
+): Operations => {
+  const operations = new Operations(stack, 'Operations', { operatorEmails: config.approverEmails });
+  const redrive =
+    'Fix the cause (the function’s logs say it), then `threadline redrive --url <api>` or POST /operations/redrive.';
+  operations.watchDeadLetters(
+    parts.ingress.deadLetterQueue,
+    `An ingress message failed ${MAX_RECEIVE_COUNT} times and was dead-lettered: a message or a start waits. ${redrive}`,
+  );
+  for (const { name, queue } of parts.handlers.deadLetters) {
+    operations.watchDeadLetters(
+      queue,
+      `${name} failed an event three times and dead-lettered it. ${redrive}`,
+    );
+  }
+  const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
+  const machine = parts.loop.stateMachine;
+  operations.alarm(machine, 'FailedAlarm', {
+    metric: machine.metricFailed(fiveMinutes),
+    description:
+      'A turn of the agent loop failed (its catch-all could not record the failure). Read the execution’s history in the Step Functions console.',
+  });
+  operations.alarm(machine, 'TimedOutAlarm', {
+    metric: machine.metricTimedOut(fiveMinutes),
+    description: 'A turn of the agent loop timed out: a wait outlived its limit without being recorded.',
+  });
+  const step = parts.handlers.functions.step;
+  operations.alarm(step, 'ErrorsAlarm', {
+    metric: step.metricErrors(fiveMinutes),
+    description:
+      'The step function threw: a model call failed past its retries or the thread store refused. The loop retries; read the step function’s logs.',
+  });
+  operations.alarm(step, 'ThrottlesAlarm', {
+    metric: step.metricThrottles(fiveMinutes),
+    description: 'Lambda throttled the step function: raise its reserved or the account’s concurrency.',
+  });
+  operations.alarm(step, 'ModelThrottlesAlarm', {
+    metric: new cloudwatch.Metric({
+      namespace: 'AWS/Bedrock',
+      metricName: 'InvocationThrottles',
+      dimensionsMap: { ModelId: config.modelId },
+      ...fiveMinutes,
+    }),
+    description: `Bedrock throttled ${config.modelId}: steps wait and retry. Ask for a higher quota, or use a cross-region inference profile.`,
+  });
+  return operations;
 };

@@ -5,17 +5,27 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { Hono } from 'hono';
+import * as redrive from '../../lambdas/redrive.ts';
+import { silentTelemetry } from '../../lambdas/telemetry.ts';
 import { ApprovalLinks } from '../adapters/approval-links.ts';
 import { SqsIngressQueue } from '../adapters/sqs-ingress-queue.ts';
 import { createApp } from '../api/app.ts';
 import { type ApiAuth, apiDepsOf } from '../api/deps.ts';
-import { readStateMachineDefinition, type TemplateFunction } from '../infra/definition-from-template.ts';
+import { createOperationsApp } from '../api/operations.ts';
+import {
+  LOCAL_ENV,
+  readStateMachineDefinition,
+  type TemplateFunction,
+} from '../infra/definition-from-template.ts';
 import { buildThreadlineApp, STACK_NAME } from '../infra/synthesize.ts';
+import { DEFAULT_REDRIVE_LIMIT } from '../service/redrive.ts';
 import { createUiApp } from '../ui/app.ts';
+import { AsyncInvocations } from './async-invocations.ts';
 import { devContext } from './dev-context.ts';
 import { outboxMessagesOf } from './dev-outbox.ts';
 import { startEmbeddedDynamo } from './embedded-dynamo.ts';
 import { type HostedFunction, hostFunctions, invokersOf, loopServiceFor } from './function-host.ts';
+import { startLambdaEndpoint } from './lambda-endpoint.ts';
 import { closeServer, listenLocally } from './listen-locally.ts';
 import { startLocalS3 } from './local-s3.ts';
 import { LocalScheduler } from './local-scheduler.ts';
@@ -29,6 +39,12 @@ import { signingKeyIn } from './signing-key.ts';
 import { startSqsEndpoint } from './sqs-endpoint.ts';
 import { SqsEventSource } from './sqs-event-source.ts';
 import { readTemplateResources } from './template-resources.ts';
+
+/** A queue URL as the template's placeholders spell it (see `LOCAL_ENV`); the name is captured. */
+const PLACEHOLDER_QUEUE_URL = new RegExp(
+  `${`https://sqs.${LOCAL_ENV.region}.${LOCAL_ENV.urlSuffix}/${LOCAL_ENV.account}/`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([\\w.-]+)`,
+  'g',
+);
 
 export interface DevStackOptions {
   /** Where data lives: DynamoDB, S3 objects, the outbox, the signing key, endpoints.json. */
@@ -61,6 +77,11 @@ export interface DevEndpoints {
     s3: string;
     sfn: string;
     sesv2: string;
+    lambda: string;
+    /** Each function's name as the Lambda endpoint knows it, by its threadline name (`inbound-email`). */
+    functions: Record<string, string>;
+    /** Where the SES receipt rule stores raw mail. */
+    mail: { bucket: string; prefix: string };
     /** What a script sends messages to, and the loop it can list executions of. */
     ingressQueueUrl: string;
     stateMachineArn: string;
@@ -71,6 +92,11 @@ export interface DevStack {
   endpoints: DevEndpoints;
   scheduler: LocalScheduler;
   machine: LocalStepFunctions;
+  /**
+   * Resolves when every asynchronous invocation so far is over and the queues the functions read
+   * are empty: what a test waits for after handing the stack something to do in the background.
+   */
+  idle(): Promise<void>;
   /** Resolves when the queues are drained and no execution runs: for tests. */
   stop(): Promise<void>;
 }
@@ -118,14 +144,17 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
     const api = await listenLocally(server, options.port ?? 0);
     stops.push(() => closeServer(server));
     const signingKey = await signingKeyIn(options.home);
-    const queueUrl = (placeholder: string): string =>
-      sqsEndpoint.queueUrl(placeholder.split('/').at(-1) ?? placeholder);
+    // The template's queue URLs (placeholders) become the local endpoint's, wherever they appear.
+    const localQueueUrls = (value: string): string =>
+      value.replace(PLACEHOLDER_QUEUE_URL, (_url, name: string) => sqsEndpoint.queueUrl(name));
 
     const environmentOf = (fn: TemplateFunction): Record<string, string> => {
-      const { APPROVAL_SIGNING_SECRET_ARN: _arn, ...env } = fn.environment;
+      const { APPROVAL_SIGNING_SECRET_ARN: _arn, ...template } = fn.environment;
+      const env = Object.fromEntries(
+        Object.entries(template).map(([name, value]) => [name, localQueueUrls(value)]),
+      );
       return {
         ...env,
-        ...(env.INGRESS_QUEUE_URL ? { INGRESS_QUEUE_URL: queueUrl(env.INGRESS_QUEUE_URL) } : {}),
         ...(env.APPROVAL_BASE_URL ? { APPROVAL_BASE_URL: `${api}/approvals/` } : {}),
         ...(_arn ? { APPROVAL_SIGNING_SECRET: signingKey } : {}),
         ...(env.THREADLINE_MODEL ? { THREADLINE_MODEL: options.model ?? 'demo' } : {}),
@@ -143,6 +172,27 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
     const sfn = await startStepFunctionsEndpoint(new Map([[loop.stateMachine.arn, machine]]));
     stops.push(() => sfn.close());
 
+    const byLogicalId = (logicalId: string): HostedFunction => {
+      const hosted = [...functions.values()].find((candidate) => candidate.fn.logicalId === logicalId);
+      if (!hosted) throw new Error(`the template's function ${logicalId} has no local code`);
+      return hosted;
+    };
+    const invocations = new AsyncInvocations({
+      invoke: (logicalId, event) => byLogicalId(logicalId).invoke(event),
+      configs: resources.asyncInvocations,
+      sendToQueue: (queue, body) => sqs.send(queue, { body }),
+      functionArnOf: (logicalId) => byLogicalId(logicalId).fn.arn,
+    });
+    stops.push(() => invocations.idle());
+    const lambda = await startLambdaEndpoint({
+      resolve: (name) =>
+        [...loop.functions.values()].find(
+          (fn) => fn.logicalId === name || fn.arn === name || name.endsWith(`:function:${fn.logicalId}`),
+        )?.logicalId,
+      invokeAsync: (logicalId, event) => void invocations.invoke(logicalId, event),
+    });
+    stops.push(() => lambda.close());
+
     Object.assign(process.env, {
       AWS_REGION: process.env.AWS_REGION ?? 'local',
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
@@ -152,13 +202,8 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
       AWS_ENDPOINT_URL_SQS: sqsEndpoint.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
     });
-
-    const byLogicalId = (logicalId: string): HostedFunction => {
-      const hosted = [...functions.values()].find((candidate) => candidate.fn.logicalId === logicalId);
-      if (!hosted) throw new Error(`the template's function ${logicalId} has no local code`);
-      return hosted;
-    };
 
     for (const mapping of resources.eventSources) {
       const source = new SqsEventSource({
@@ -192,16 +237,17 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
     stops.push(() => scheduler.stop());
 
     const rule = resources.receiptRules[0];
+    const mailBucket = rule?.bucket ?? resources.buckets[0] ?? 'mail';
+    const mailPrefix = rule?.prefix ?? 'mail/';
     const smtp = await startLocalSmtp({
       port: options.smtpPort ?? 0,
       store: s3.store,
-      bucket: rule?.bucket ?? resources.buckets[0] ?? 'mail',
-      prefix: rule?.prefix ?? 'mail/',
+      bucket: mailBucket,
+      prefix: mailPrefix,
       recipients: rule?.recipients ?? [],
       invoke: async (event) => {
         if (rule?.functionLogicalId)
-          return byLogicalId(rule.functionLogicalId).invoke(JSON.parse(JSON.stringify(event)));
-        return undefined;
+          await invocations.invoke(rule.functionLogicalId, JSON.parse(JSON.stringify(event)));
       },
       trustLocalMail: options.trustLocalMail ?? false,
     });
@@ -227,7 +273,33 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
         publicUrl: api,
       }),
     );
+    // The operators' routes, as the redrive function serves them on AWS, with the local auth.
+    const redriveFunction = [...loop.functions.values()].find((fn) => fn.name === 'redrive');
+    if (!redriveFunction) throw new Error('the template has no redrive function');
+    const operations = { ...redrive.depsFrom(silentTelemetry(), environmentOf(redriveFunction)), auth };
+    const deadLetterQueues = redrive.DeadLetterQueuesSchema.parse(
+      JSON.parse(environmentOf(redriveFunction).DEAD_LETTER_QUEUES ?? '[]'),
+    ).map(({ name, url }) => ({ name, queue: url.split('/').at(-1) ?? url }));
     const uiApp = createUiApp({
+      deadLetters: {
+        list: async () =>
+          deadLetterQueues.map(({ name, queue }) => ({
+            name,
+            messages: sqs.peek(queue).map((message) => ({ id: message.messageId, body: message.body })),
+          })),
+        redrive: async () => {
+          const results = await operations.redrive({
+            queues: operations.queues(),
+            limit: DEFAULT_REDRIVE_LIMIT,
+          });
+          return results
+            .map(
+              (result) =>
+                `${result.queue}: ${result.moved} sent back${result.failed.length === 0 ? '' : `, ${result.failed.length} could not go (${result.failed.map((failure) => failure.error).join('; ')})`}`,
+            )
+            .join('. ');
+        },
+      },
       store: service.store,
       agents: [...service.agents.keys()],
       outbox: { list: async () => outboxMessagesOf(await ses.listOutbox()) },
@@ -255,6 +327,7 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
       return context.json({ fired: name }, 202);
     });
     root.route('/', uiApp);
+    root.route('/', createOperationsApp(operations));
     root.route('/', apiApp);
 
     const rearmed = await rearmWaits(service.store, service.orchestrator);
@@ -270,6 +343,9 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
         s3: s3.endpoint,
         sfn: sfn.endpoint,
         sesv2: ses.endpoint,
+        lambda: lambda.endpoint,
+        functions: Object.fromEntries([...loop.functions.values()].map((fn) => [fn.name, fn.logicalId])),
+        mail: { bucket: mailBucket, prefix: mailPrefix },
         ingressQueueUrl,
         stateMachineArn: loop.stateMachine.arn,
       },
@@ -278,10 +354,23 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
       join(options.home, 'endpoints.json'),
       `${JSON.stringify({ ...endpoints, rearmed }, null, 2)}\n`,
     );
+    const consumed = resources.eventSources.map((mapping) => mapping.queue);
+    const idle = async (): Promise<void> => {
+      for (;;) {
+        await invocations.idle();
+        const busy = consumed.some((queue) => {
+          const counts = sqs.counts(queue);
+          return counts.visible + counts.inFlight + counts.delayed > 0;
+        });
+        if (!busy) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
     return {
       endpoints,
       scheduler,
       machine,
+      idle,
       stop: async () => {
         for (const record of machine.listExecutions('RUNNING'))
           machine.stopExecution(record.executionArn, 'Stopped', 'the local stack stopped');

@@ -117,7 +117,17 @@ export interface TemplateResources {
     groupId?: string;
   }[];
   receiptRules: { recipients: string[]; bucket?: string; prefix: string; functionLogicalId?: string }[];
+  /** How Lambda handles each asynchronously invoked function's failures: retries, then a queue. */
+  asyncInvocations: { functionLogicalId: string; retryAttempts: number; onFailureQueue?: string }[];
 }
+
+const EventInvokeConfigSchema = z.object({
+  Properties: z.object({
+    FunctionName: Ref,
+    MaximumRetryAttempts: z.number().int().min(0).max(2).optional(),
+    DestinationConfig: z.object({ OnFailure: z.object({ Destination: GetAtt }).optional() }).optional(),
+  }),
+});
 
 export const readTemplateResources = (template: unknown): TemplateResources => {
   const { Resources: resources } = ResourcesSchema.parse(template);
@@ -191,6 +201,15 @@ export const readTemplateResources = (template: unknown): TemplateResources => {
         ...(s3 ? { bucket: s3.BucketName.Ref } : {}),
         prefix: s3?.ObjectKeyPrefix ?? '',
         ...(lambda ? { functionLogicalId: lambda.FunctionArn['Fn::GetAtt'][0] } : {}),
+      };
+    }),
+    asyncInvocations: of(EventInvokeConfigSchema, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => {
+      const destination = config.Properties.DestinationConfig?.OnFailure?.Destination['Fn::GetAtt'][0];
+      return {
+        functionLogicalId: config.Properties.FunctionName.Ref,
+        // Lambda's default when the config leaves it out.
+        retryAttempts: config.Properties.MaximumRetryAttempts ?? 2,
+        ...(destination === undefined ? {} : { onFailureQueue: queueName(destination) }),
       };
     }),
   };

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod';
 import { InvalidCursorError } from '../adapters/store-errors.ts';
 import { findThread, ThreadIdSchema } from '../api/thread-lookup.ts';
+import { deadLettersPage } from './dead-letters-page.ts';
 import type { UiDeps } from './deps.ts';
 import { threadHref } from './format.ts';
 import { sendUiPage, uiMessagePage } from './layout.ts';
@@ -76,6 +77,14 @@ export const createUiApp = (deps: UiDeps): Hono => {
   app.get('/ui/outbox', async (c) =>
     sendUiPage(c, 200, outboxPage(await deps.outbox.list(), deps.approvalsBase)),
   );
+  const { deadLetters } = deps;
+  if (deadLetters !== undefined) {
+    app.get('/ui/dead-letters', async (c) => sendUiPage(c, 200, deadLettersPage(await deadLetters.list())));
+    app.post('/ui/dead-letters/redrive', csrf(), async (c) => {
+      const said = await deadLetters.redrive();
+      return sendUiPage(c, 200, deadLettersPage(await deadLetters.list(), said));
+    });
+  }
   app.notFound((c) => sendUiPage(c, 404, uiMessagePage('Not found', `Nothing is at ${c.req.path}.`)));
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) {

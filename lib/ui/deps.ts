@@ -23,6 +23,18 @@ export interface UiOutbox {
   list(): Promise<OutboxMessage[]>;
 }
 
+/** One dead-letter queue as the page shows it: its messages, not removed by looking. */
+export interface DeadLetterView {
+  name: string;
+  messages: { id: string; body: string }[];
+}
+
+export interface UiDeadLetters {
+  list(): Promise<DeadLetterView[]>;
+  /** Sends every message back; says what happened in a sentence. */
+  redrive(): Promise<string>;
+}
+
 export interface UiDeps {
   store: ThreadStore;
   /** The agents a thread can be started with, by name. */
@@ -30,6 +42,8 @@ export interface UiDeps {
   outbox: UiOutbox;
   /** Starts a thread the way the API does (queued, then run by the loop) and names it. */
   startThread(input: { agent: string; message: string }): Promise<{ threadId: string }>;
+  /** The dead-letter queues, where the stack has them. */
+  deadLetters?: UiDeadLetters;
   /** Where approval pages live, e.g. `http://127.0.0.1:8787/approvals/`: outbox links under it are marked. */
   approvalsBase?: string;
 }

@@ -48,6 +48,7 @@ pre{margin:.25rem 0;padding:.5rem;border:1px solid var(--border);border-radius:.
 const NAVIGATION = html`<nav aria-label="threadline"><ul>
 <li><a href="/">Threads</a></li>
 <li><a href="/ui/outbox">Outbox</a></li>
+<li><a href="/ui/dead-letters">Dead letters</a></li>
 </ul></nav>`;
 
 /** A page of the UI: the shared layout of `lib/api/pages.ts`, with the UI's style and navigation. */

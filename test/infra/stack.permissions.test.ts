@@ -98,17 +98,24 @@ describe('the model', () => {
 describe('the other functions', () => {
   const actions = (name: string) => new Set(actionsOfRole(template, roleOf(template, name)));
 
-  it('give the ingress queue’s send to the API and inbound mail, and its receive to ingest only', () => {
-    const senders = roles.filter((role) => actionsOfRole(template, role).includes('sqs:SendMessage'));
-    expect(senders.sort()).toEqual(
+  it('give the ingress queue’s send to the API, inbound mail and redrive, and its receive to ingest only', () => {
+    const queue = idStartingWith('AWS::SQS::Queue', 'IngressQueue');
+    const reach = (action: string) =>
+      roles.filter((role) =>
+        statementsOfRole(template, role).some(
+          (statement) =>
+            actionsOf(statement).includes(action) && JSON.stringify(statement.Resource).includes(queue),
+        ),
+      );
+    expect(reach('sqs:SendMessage').sort()).toEqual(
       [
         roleOf(template, 'api'),
         roleOf(template, 'inbound-email'),
+        roleOf(template, 'redrive'),
         idStartingWith('AWS::IAM::Role', 'SchedulesRole'),
       ].sort(),
     );
-    const receivers = roles.filter((role) => actionsOfRole(template, role).includes('sqs:ReceiveMessage'));
-    expect(receivers).toEqual([roleOf(template, 'ingest')]);
+    expect(reach('sqs:ReceiveMessage')).toEqual([roleOf(template, 'ingest')]);
   });
 
   it('let the schedules only send to the ingress queue', () => {

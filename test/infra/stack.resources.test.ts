@@ -184,6 +184,7 @@ describe('the functions', () => {
         ['start-child', 'lambdas/start-child.ts'],
         ['notify', 'lambdas/notify.ts'],
         ['on-failure', 'lambdas/on-failure.ts'],
+        ['redrive', 'lambdas/redrive.ts'],
         ['inbound-email', 'lambdas/inbound-email.ts'],
         ...tools,
       ].sort(),

@@ -29,6 +29,7 @@ describe('the API', () => {
       { route: 'GET /threads', authorization: 'AWS_IAM' },
       { route: 'GET /threads/{id}', authorization: 'AWS_IAM' },
       { route: 'POST /approvals/{id}', authorization: 'NONE' },
+      { route: 'POST /operations/redrive', authorization: 'AWS_IAM' },
       { route: 'POST /threads', authorization: 'AWS_IAM' },
       { route: 'POST /threads/{id}/cancel', authorization: 'AWS_IAM' },
       { route: 'POST /threads/{id}/messages', authorization: 'AWS_IAM' },
@@ -37,14 +38,17 @@ describe('the API', () => {
     ]);
   });
 
-  it('proxies every route to the api function', () => {
+  it('proxies every route to the api function, and the operations route to the redrive function', () => {
     const api = functionId(template, 'api');
+    const redrive = functionId(template, 'redrive');
     for (const [, method] of ofType('AWS::ApiGateway::Method')) {
       expect(method.Properties?.Integration).toMatchObject({
         Type: 'AWS_PROXY',
         IntegrationHttpMethod: 'POST',
       });
-      expect(JSON.stringify(method.Properties?.Integration)).toContain(api);
+      const operations = pathOf(method.Properties?.ResourceId).startsWith('/operations/');
+      expect(JSON.stringify(method.Properties?.Integration)).toContain(operations ? redrive : api);
+      expect(JSON.stringify(method.Properties?.Integration)).not.toContain(operations ? api : redrive);
     }
   });
 
