@@ -4,6 +4,7 @@ import { createApp } from '../lib/api/app.ts';
 import { type ApiDeps, apiDepsOf } from '../lib/api/deps.ts';
 import { signingKey } from './approval-signing.ts';
 import { createBase, type Env } from './base.ts';
+import { idempotencyStoreOf } from './idempotency-piece.ts';
 import { ingressQueueOf } from './ingress-piece.ts';
 import { lazyFields } from './lazy.ts';
 import { loopPieces } from './loop-pieces.ts';
@@ -36,6 +37,7 @@ export const depsFrom = (telemetry: Telemetry, env?: Env) => async (): Promise<A
   const config = base.config();
   return apiDepsOf(lazyFields(loopPieces(base)), {
     ingress: ingressQueueOf(base),
+    idempotency: idempotencyStoreOf(base),
     links: new ApprovalLinks(await signingKey(config)),
     auth: { kind: 'iam' },
     publicUrl: config.APPROVAL_BASE_URL ?? '',

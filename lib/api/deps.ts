@@ -1,4 +1,5 @@
 import type { ApprovalLinks } from '../adapters/approval-links.ts';
+import type { IdempotencyStore } from '../adapters/idempotency-store.ts';
 import type { IngressQueue } from '../adapters/ingress-message.ts';
 import type { ServiceDeps } from '../service/deps.ts';
 
@@ -15,6 +16,8 @@ export interface ApiLogger {
 
 export interface ApiDeps extends ServiceDeps {
   ingress: IngressQueue;
+  /** What each `Idempotency-Key` was answered, so retries are answered the same. */
+  idempotency: IdempotencyStore;
   links: ApprovalLinks;
   auth: ApiAuth;
   /**
@@ -38,7 +41,7 @@ export interface ApiEnv {
 /** The API's deps from the shared service deps and what only the API needs. */
 export const apiDepsOf = (
   service: ServiceDeps,
-  own: Pick<ApiDeps, 'ingress' | 'links' | 'auth' | 'publicUrl' | 'logger' | 'maxBodyBytes'>,
+  own: Pick<ApiDeps, 'ingress' | 'idempotency' | 'links' | 'auth' | 'publicUrl' | 'logger' | 'maxBodyBytes'>,
 ): ApiDeps => ({
   store: service.store,
   waits: service.waits,

@@ -37,6 +37,15 @@ export class ApiError extends Error {
     return new ApiError(409, 'conflict', message);
   }
 
+  /** The IETF Idempotency-Key draft's answer to a key sent again with a different body. */
+  static keyReused(): ApiError {
+    return new ApiError(
+      422,
+      'idempotency key reused',
+      'Idempotency-Key is already used for a different request body: send this body with a new key, or the first body again',
+    );
+  }
+
   static tooLarge(maxBytes: number): ApiError {
     return new ApiError(413, 'payload too large', `request bodies are limited to ${maxBytes} bytes`);
   }

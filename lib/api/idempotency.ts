@@ -28,6 +28,16 @@ export const idempotencyKeyOf = (
     : `idem-${digest([...scope, c.get('caller') ?? '', header])}`;
 };
 
+/**
+ * Where the answer to a request with an `Idempotency-Key` is recorded: the header scoped by the
+ * route (and, for a message, the thread in its path) and the caller, but not by the body, so the
+ * same key sent with another body finds the first request's record. Undefined without the header.
+ */
+export const recordIdOf = (c: Context<ApiEnv>, scope: readonly string[]): string | undefined => {
+  const header = clientKeyOf(c);
+  return header === undefined ? undefined : `req-${digest([...scope, c.get('caller') ?? '', header])}`;
+};
+
 /** The client's `Idempotency-Key`, checked; undefined when it sent none. */
 export const clientKeyOf = (c: Context<ApiEnv>): string | undefined => {
   const header = c.req.header(HEADER);

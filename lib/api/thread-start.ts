@@ -2,11 +2,12 @@ import type { Handler } from 'hono';
 import * as z from 'zod';
 import { apiBaseUrl } from '../adapters/approval-links.ts';
 import { IngressMessageSchema } from '../adapters/ingress-message.ts';
+import { acceptMessage } from './accept-message.ts';
 import { readJsonBody } from './body.ts';
 import { type ApiDeps, type ApiEnv, DEFAULT_MAX_BODY_BYTES } from './deps.ts';
 import { ApiError } from './errors.ts';
 import { clientKeyOf, digest, idempotencyKeyOf } from './idempotency.ts';
-import { findThread, ThreadIdSchema } from './thread-lookup.ts';
+import { ThreadIdSchema } from './thread-lookup.ts';
 
 /** What a person or a system writes to an agent: the ingress queue's limit, and never blank. */
 export const MessageTextSchema = z
@@ -37,7 +38,8 @@ export const senderOf = (caller: string | undefined): string | undefined => call
 /**
  * POST /threads: queues the first message of a new thread and answers 202 with its id. With an
  * `Idempotency-Key` and no `threadId`, the id is derived from the key, so a retried request
- * names the same thread instead of starting a second one.
+ * names the same thread instead of starting a second one; every retry gets the first answer
+ * (`acceptMessage`), also while ingest is creating the thread.
  */
 export const startThread =
   (deps: ApiDeps): Handler<ApiEnv> =>
@@ -52,26 +54,27 @@ export const startThread =
         ? deps.ids.next('thread')
         : `thread-${digest(['thread', c.get('caller') ?? '', clientKey])}`);
     const key = idempotencyKeyOf(c, ['start', threadId], () => deps.ids.next('key'));
-
-    const existing = await findThread(deps.store, threadId);
-    if (existing && !existing.events.some((event) => event.key === key)) {
-      throw ApiError.conflict(
-        `thread ${threadId} already exists: POST /threads/${threadId}/messages continues it`,
-      );
-    }
-    if (!existing) {
-      await deps.ingress.send(
-        IngressMessageSchema.parse({
-          kind: 'start',
-          threadId,
-          agent: body.agent,
-          text: body.message,
-          channel: 'api',
-          from: senderOf(c.get('caller')),
-          key,
-        }),
-      );
-    }
-    c.header('Location', locationOf(deps.publicUrl, threadId));
-    return c.json({ threadId }, 202);
+    const answer = await acceptMessage(c, deps, {
+      scope: ['start'],
+      body,
+      threadId,
+      message: IngressMessageSchema.parse({
+        kind: 'start',
+        threadId,
+        agent: body.agent,
+        text: body.message,
+        channel: 'api',
+        from: senderOf(c.get('caller')),
+        key,
+      }),
+      refuse: (thread) =>
+        thread && {
+          error: ApiError.conflict(
+            `thread ${threadId} already exists: POST /threads/${threadId}/messages continues it`,
+          ),
+          lasting: true,
+        },
+    });
+    if (answer.status === 202) c.header('Location', locationOf(deps.publicUrl, threadId));
+    return c.json(answer.body, answer.status);
   };

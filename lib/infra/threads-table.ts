@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { THREAD_TABLE } from '../adapters/thread-table.ts';
 
 /**
- * The one table of threads: events, idempotency markers, summaries and wait records. Its keys,
- * TTL attribute and indexes come from `THREAD_TABLE`, which the store reads too, so the two never
- * disagree. Every index is sparse: only summary items carry its keys.
+ * The one table of threads: events, idempotency markers, summaries, wait records and the API's
+ * idempotency records. Its keys, TTL attribute and indexes come from `THREAD_TABLE`, which the
+ * store reads too, so the two never disagree. Every index is sparse: only summary items carry its keys.
  */
 export class ThreadsTable extends Construct {
   readonly table: dynamodb.TableV2;

@@ -24,7 +24,13 @@ import { AsyncInvocations } from './async-invocations.ts';
 import { devContext } from './dev-context.ts';
 import { outboxMessagesOf } from './dev-outbox.ts';
 import { startEmbeddedDynamo } from './embedded-dynamo.ts';
-import { type HostedFunction, hostFunctions, invokersOf, loopServiceFor } from './function-host.ts';
+import {
+  type HostedFunction,
+  hostFunctions,
+  idempotencyStoreFor,
+  invokersOf,
+  loopServiceFor,
+} from './function-host.ts';
 import { startLambdaEndpoint } from './lambda-endpoint.ts';
 import { closeServer, listenLocally } from './listen-locally.ts';
 import { startLocalS3 } from './local-s3.ts';
@@ -257,6 +263,7 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
     if (!ingest) throw new Error('the template has no ingest function');
     // The API works the loop as the ingest function does, with its environment.
     const service = loopServiceFor(environmentOf(ingest.fn));
+    const idempotency = idempotencyStoreFor(environmentOf(ingest.fn));
     // The queue the ingest function consumes: the one an event source mapping reads.
     const ingressQueue = resources.eventSources.find(
       (mapping) => mapping.functionLogicalId === ingest.fn.logicalId,
@@ -267,6 +274,7 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
     const apiApp = createApp(
       apiDepsOf(service, {
         ingress: new SqsIngressQueue({ queueUrl: ingressQueueUrl }),
+        idempotency,
         // The functions read APPROVAL_SIGNING_SECRET as UTF-8 bytes: the API signs with the same bytes.
         links: new ApprovalLinks(Buffer.from(signingKey, 'utf-8')),
         auth,

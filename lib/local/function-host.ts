@@ -3,6 +3,7 @@ import type { SQSEvent } from 'aws-lambda';
 import * as awaitHuman from '../../lambdas/await-human.ts';
 import { createBase, type Env } from '../../lambdas/base.ts';
 import * as expire from '../../lambdas/expire.ts';
+import { idempotencyStoreOf } from '../../lambdas/idempotency-piece.ts';
 import * as inboundEmail from '../../lambdas/inbound-email.ts';
 import * as ingest from '../../lambdas/ingest.ts';
 import { lazyFields } from '../../lambdas/lazy.ts';
@@ -13,6 +14,7 @@ import * as startChild from '../../lambdas/start-child.ts';
 import * as step from '../../lambdas/step.ts';
 import { createTelemetry, silentTelemetry, type Telemetry } from '../../lambdas/telemetry.ts';
 import * as tool from '../../lambdas/tool.ts';
+import type { IdempotencyStore } from '../adapters/idempotency-store.ts';
 import type { JsonValue } from '../core/json.ts';
 import { JsonValueSchema } from '../core/json.ts';
 import type { TemplateFunction, TemplateLoop } from '../infra/definition-from-template.ts';
@@ -94,3 +96,7 @@ export const invokersOf = (hosted: ReadonlyMap<string, HostedFunction>): Map<str
  */
 export const loopServiceFor = (env: Env): ServiceDeps =>
   lazyFields(loopPieces(createBase(silentTelemetry(), env)));
+
+/** The API's idempotency records, as a function with this environment reaches them. */
+export const idempotencyStoreFor = (env: Env): IdempotencyStore =>
+  idempotencyStoreOf(createBase(silentTelemetry(), env));

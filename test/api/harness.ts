@@ -1,4 +1,5 @@
 import { ApprovalLinks, type LinkDecision } from '../../lib/adapters/approval-links.ts';
+import { InMemoryIdempotencyStore } from '../../lib/adapters/memory-idempotency-store.ts';
 import { InMemoryThreadStore } from '../../lib/adapters/memory-thread-store.ts';
 import { InMemoryWaitStore } from '../../lib/adapters/memory-wait-store.ts';
 import { createBillingAgent } from '../../lib/agents/billing/index.ts';
@@ -28,12 +29,14 @@ export const createTestApi = (
   const waits = new InMemoryWaitStore();
   const orchestrator = new RecordingOrchestrator();
   const ingress = new RecordingIngressQueue();
+  const idempotency = new InMemoryIdempotencyStore();
   const logged: { message: string; details: Record<string, unknown> }[] = [];
   const deps: ApiDeps = {
     store,
     waits,
     orchestrator,
     ingress,
+    idempotency,
     clock,
     ids: new SequentialIds(),
     agents: new Map([
@@ -50,7 +53,7 @@ export const createTestApi = (
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
   };
   const app = createApp(deps);
-  return { app, deps, clock, store, waits, orchestrator, ingress, logged };
+  return { app, deps, clock, store, waits, orchestrator, ingress, idempotency, logged };
 };
 export type TestApi = ReturnType<typeof createTestApi>;
 

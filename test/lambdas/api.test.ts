@@ -3,6 +3,7 @@ import type { LambdaEvent } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../lambdas/api.ts';
 import { ApprovalLinks } from '../../lib/adapters/approval-links.ts';
+import { InMemoryIdempotencyStore } from '../../lib/adapters/memory-idempotency-store.ts';
 import type { ApiDeps } from '../../lib/api/deps.ts';
 import { createHarness, userMessage } from '../service/harness.ts';
 
@@ -61,6 +62,7 @@ const apiDeps = async (): Promise<ApiDeps> => {
   return {
     ...harness.deps,
     ingress: { send: async () => undefined },
+    idempotency: new InMemoryIdempotencyStore(),
     links: new ApprovalLinks(Buffer.alloc(32, 7)),
     auth: { kind: 'none' },
     publicUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod',
