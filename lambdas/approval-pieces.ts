@@ -14,11 +14,12 @@ export const approvalPieces = (base: Base): Makers<AwaitHumanDeps> => {
   return {
     ...notifyingPieces(base),
     approvalTimeoutSeconds: () => base.config().APPROVAL_TIMEOUT_SECONDS,
-    linkFor: () => async (approvalId, approver, expiresAt) =>
-      (await links()).url(apiBaseOf(required(base.config(), 'APPROVAL_BASE_URL')), {
-        approvalId,
-        approver,
-        expiresAt,
-      }),
+    signApproval: () => async (grant) => {
+      const signer = await links();
+      return {
+        link: signer.url(apiBaseOf(required(base.config(), 'APPROVAL_BASE_URL')), grant),
+        reference: signer.mailReference(grant),
+      };
+    },
   };
 };

@@ -26,7 +26,25 @@ export type LinkCheck =
   | { ok: true; claims: LinkClaims; signature: string }
   | { ok: false; reason: 'bad-signature' | 'expired' | 'malformed' };
 
-export interface SignInput {
+/**
+ * What an approval is about, as the server knows it (from the wait record or the thread): the
+ * thread, the gated call and a digest of its exact arguments. Questions and escalations have no
+ * call: both are ''. Never sent in a link; a signature covers it, so a link, a mail reference or a
+ * Slack button verifies only for this call with these arguments, and changed arguments (a new
+ * approval request) need a new one.
+ */
+export interface BindingSubject {
+  threadId: string;
+  callId: string;
+  argsHash: string;
+}
+
+/**
+ * The one binding every channel's approval signature covers: the subject above, the approval id
+ * (random per request: the nonce, which the wait store makes single-use), who may decide (an
+ * approver's address, or the channel, `slack` or `webhook`), and until when.
+ */
+export interface SignInput extends BindingSubject {
   approvalId: string;
   decision?: LinkDecision;
   approver: string;
@@ -34,11 +52,17 @@ export interface SignInput {
   expiresAt: string;
 }
 
+export type ReferenceCheck =
+  | { ok: true; approvalId: string }
+  | { ok: false; reason: 'bad-signature' | 'expired' | 'malformed' };
+
 export const MIN_SECRET_BYTES = 32;
 
 /** The API's URL from either it or its approvals URL (`…/v1/approvals/` → `…/v1`), without a trailing slash. */
 export const apiBaseUrl = (url: string): string => url.replace(/\/+$/, '').replace(/\/approvals$/, '');
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
+/** A mail reference: `<approval id>.<expiry, epoch seconds>.<the first 22 characters of the signature>`. */
+const MAIL_REFERENCE = /^([\w-]{1,128})\.(\d{1,12})\.([A-Za-z0-9_-]{22})$/;
 const EPOCH_SECONDS = /^\d{1,12}$/;
 
 const QuerySchema = z.object({
@@ -70,12 +94,40 @@ export class ApprovalLinks {
       expiresAt: Math.floor(expiresAtMs / 1000),
     };
     const e = String(claims.expiresAt);
-    return {
-      a: claims.approver,
-      d: claims.decision,
+    return { a: claims.approver, d: claims.decision, e, s: this.bind(input, claims.decision, e) };
+  }
+
+  /**
+   * The reference an approval mail carries in its subject, for a reply to decide with: the same
+   * binding, signed for the one approver the mail goes to (compared in lower case). 22 characters
+   * of the signature (132 bits) keep the subject readable.
+   */
+  mailReference(input: Omit<SignInput, 'decision'>): string {
+    const expiresAtMs = Date.parse(input.expiresAt);
+    if (Number.isNaN(expiresAtMs)) throw new RangeError(`expiresAt is not a time: ${input.expiresAt}`);
+    const e = String(Math.floor(expiresAtMs / 1000));
+    const signature = this.bind({ ...input, approver: input.approver.toLowerCase() }, 'mail', e);
+    return `${input.approvalId}.${e}.${signature.slice(0, 22)}`;
+  }
+
+  /** Checks a reply's reference against what the thread is waiting for and who sent it. */
+  checkMailReference(
+    reference: string,
+    expected: BindingSubject & { approvalId: string; approver: string },
+    now: string,
+  ): ReferenceCheck {
+    const match = MAIL_REFERENCE.exec(reference);
+    if (!match) return { ok: false, reason: 'malformed' };
+    const [, approvalId = '', e = '', given = ''] = match;
+    const signature = this.bind(
+      { ...expected, approvalId, approver: expected.approver.toLowerCase() },
+      'mail',
       e,
-      s: this.mac('link', claims.approvalId, claims.decision, claims.approver, e),
-    };
+    );
+    if (approvalId !== expected.approvalId || !this.isEqual(given, signature.slice(0, 22)))
+      return { ok: false, reason: 'bad-signature' };
+    if (Date.parse(now) / 1000 >= Number(e)) return { ok: false, reason: 'expired' };
+    return { ok: true, approvalId };
   }
 
   /**
@@ -88,20 +140,28 @@ export class ApprovalLinks {
   }
 
   /**
-   * Checks a link as it came back. The signature is checked before the expiry, so only a
-   * genuine link learns that it expired. `now` is an ISO-8601 time.
+   * Checks a link as it came back, against what the server knows the approval is about. The
+   * signature is checked before the expiry, so only a genuine link learns that it expired. `now`
+   * is an ISO-8601 time.
    */
-  verify(approvalId: string, query: Readonly<Record<string, string | undefined>>, now: string): LinkCheck {
-    const parsed = QuerySchema.safeParse(query);
-    if (!parsed.success || approvalId.length === 0 || approvalId.length > 200) {
-      return { ok: false, reason: 'malformed' };
-    }
-    const { a, d, e, s } = parsed.data;
-    if (!this.isEqual(s, this.mac('link', approvalId, d, a, e)))
+  verify(
+    approvalId: string,
+    query: Readonly<Record<string, string | undefined>>,
+    now: string,
+    subject: BindingSubject,
+  ): LinkCheck {
+    if (!this.isWellFormed(approvalId, query)) return { ok: false, reason: 'malformed' };
+    const { a, d, e, s } = QuerySchema.parse(query);
+    if (!this.isEqual(s, this.bind({ ...subject, approvalId, approver: a }, d, e)))
       return { ok: false, reason: 'bad-signature' };
     const expiresAt = Number(e);
     if (Date.parse(now) / 1000 >= expiresAt) return { ok: false, reason: 'expired' };
     return { ok: true, claims: { approvalId, decision: d, approver: a, expiresAt }, signature: s };
+  }
+
+  /** Whether a link is shaped like one at all: what may be said before anything is looked up. */
+  isWellFormed(approvalId: string, query: Readonly<Record<string, string | undefined>>): boolean {
+    return QuerySchema.safeParse(query).success && approvalId.length > 0 && approvalId.length <= 200;
   }
 
   /** A form token bound to one link: a page's forms carry it, a bare POST of the URL lacks it. */
@@ -117,10 +177,20 @@ export class ApprovalLinks {
     );
   }
 
+  /** The binding's signature for one decision (`mail` for a reply's reference) and expiry. */
+  private bind(
+    binding: BindingSubject & { approvalId: string; approver: string },
+    decision: LinkDecision | 'mail',
+    expiresAt: string,
+  ): string {
+    const { threadId, approvalId, callId, argsHash, approver } = binding;
+    return this.mac('binding', threadId, approvalId, callId, argsHash, approver, expiresAt, decision);
+  }
+
   /** Domain-separated and unambiguous: a JSON array, never a join that two inputs could share. */
-  private mac(purpose: 'link' | 'csrf', ...parts: string[]): string {
+  private mac(purpose: 'binding' | 'csrf', ...parts: string[]): string {
     return createHmac('sha256', this.secret)
-      .update(JSON.stringify([`threadline-approval-${purpose}-v1`, ...parts]))
+      .update(JSON.stringify([`threadline-approval-${purpose}-v2`, ...parts]))
       .digest('base64url');
   }
 

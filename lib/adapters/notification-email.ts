@@ -30,7 +30,8 @@ export const renderNotification = (
         ? 'Or reply to this email with "approve", or "reject: <your reason>", as its first line.'
         : '';
       return {
-        subject: `${notification.fallback ? 'Approval overdue' : 'Approval needed'}: ${notification.tool}`,
+        // Replies keep the subject, so the reference comes back with a reply that decides.
+        subject: `${notification.fallback ? 'Approval overdue' : 'Approval needed'}: ${notification.tool}${notification.reference === undefined ? '' : ` [ref ${notification.reference}]`}`,
         requestId: notification.approvalId,
         text: `${fallback ? `${fallback}\n\n` : ''}${thread} asks to run ${notification.tool} with:\n\n${args}\n\nApprove, reject or edit it here:\n${notification.link}\n${until.trim()}\n${reply ? `\n${reply}\n` : ''}`,
         html: page(

@@ -25,6 +25,8 @@ export const NotificationSchema = z.discriminatedUnion('kind', [
     expiresAt: z.string().optional(),
     /** The signed link for this recipient. */
     link: z.string(),
+    /** For mail: the signed reference a reply carries in its subject to decide (`[ref …]`). */
+    reference: z.string().optional(),
     /** True when nobody decided in time and this goes to the fallback approvers. */
     fallback: z.boolean().optional(),
   }),

@@ -29,8 +29,7 @@ type Lookup =
   | { kind: 'open'; wait: WaitRecord; view: WaitView };
 
 /** A child wait is answered by the child thread, never by a person: no link names one. */
-const lookUp = async (deps: ApiDeps, requestId: string): Promise<Lookup> => {
-  const wait = await deps.waits.get(requestId);
+const lookUp = async (deps: ApiDeps, wait: WaitRecord | undefined): Promise<Lookup> => {
   if (!wait || wait.kind === 'child') return { kind: 'unknown' };
   if (wait.status === 'decided') return { kind: 'decided', wait };
   const thread = await findThread(deps.store, wait.threadId);
@@ -40,8 +39,30 @@ const lookUp = async (deps: ApiDeps, requestId: string): Promise<Lookup> => {
   return view ? { kind: 'open', wait, view } : { kind: 'unknown' };
 };
 
-const verifyLink = (c: Context<ApiEnv>, deps: ApiDeps): LinkCheck =>
-  deps.links.verify(c.req.param('id') ?? '', c.req.query(), deps.clock.now());
+type Verified =
+  | { kind: 'refused'; reason: Extract<LinkCheck, { ok: false }>['reason'] }
+  | { kind: 'unknown' }
+  | { kind: 'verified'; link: OpenLink; wait: WaitRecord };
+
+/**
+ * Checks the link against the binding the server holds for its approval: the thread, the call and
+ * its arguments' digest (a question's are ''). A well-formed link to no wait names nothing: that
+ * says no more than that its random id is unknown.
+ */
+const verifyLink = async (c: Context<ApiEnv>, deps: ApiDeps): Promise<Verified> => {
+  const approvalId = c.req.param('id') ?? '';
+  const query = c.req.query();
+  if (!deps.links.isWellFormed(approvalId, query)) return { kind: 'refused', reason: 'malformed' };
+  const wait = await deps.waits.get(approvalId);
+  if (!wait) return { kind: 'unknown' };
+  const subject = {
+    threadId: wait.threadId,
+    callId: wait.approval?.callId ?? '',
+    argsHash: wait.approval?.argsHash ?? '',
+  };
+  const link = deps.links.verify(approvalId, query, deps.clock.now(), subject);
+  return link.ok ? { kind: 'verified', link, wait } : { kind: 'refused', reason: link.reason };
+};
 
 /** A question or an escalation has one form, an answer: only a link for any decision opens it. */
 const allowsView = (link: OpenLink, view: WaitView): boolean =>
@@ -63,9 +84,11 @@ const formContext = (deps: ApiDeps, link: OpenLink): FormContext => {
 const showDecision =
   (deps: ApiDeps): Handler<ApiEnv> =>
   async (c) => {
-    const link = verifyLink(c, deps);
-    if (!link.ok) return linkRefused(c, link.reason);
-    const found = await lookUp(deps, link.claims.approvalId);
+    const verified = await verifyLink(c, deps);
+    if (verified.kind === 'unknown') return nothingToDecide(c);
+    if (verified.kind === 'refused') return linkRefused(c, verified.reason);
+    const { link } = verified;
+    const found = await lookUp(deps, verified.wait);
     if (found.kind === 'unknown') return nothingToDecide(c);
     if (found.kind === 'decided') return alreadyDecided(c, found.wait);
     if (found.kind === 'cancelled') return threadCancelled(c);
@@ -80,13 +103,15 @@ const showDecision =
 const postDecision =
   (deps: ApiDeps): Handler<ApiEnv> =>
   async (c) => {
-    const link = verifyLink(c, deps);
-    if (!link.ok) return linkRefused(c, link.reason);
+    const verified = await verifyLink(c, deps);
+    if (verified.kind === 'unknown') return nothingToDecide(c);
+    if (verified.kind === 'refused') return linkRefused(c, verified.reason);
+    const { link } = verified;
     const fields = await readFormFields(c, deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     if (!deps.links.isCsrfTokenValid(link.claims.approvalId, link.signature, fields.csrf)) {
       return linkRefused(c, 'bad-signature');
     }
-    const found = await lookUp(deps, link.claims.approvalId);
+    const found = await lookUp(deps, verified.wait);
     if (found.kind === 'unknown') return nothingToDecide(c);
     if (found.kind === 'decided') return alreadyDecided(c, found.wait);
     if (found.kind === 'cancelled') return threadCancelled(c);

@@ -2,9 +2,23 @@ import type { PendingApproval } from '../core/thread-state.ts';
 import type { AgentPeople } from './agent-people.ts';
 import type { NotifyingDeps } from './deps.ts';
 
+/** One approval's binding for one approver or channel (see `SignInput` in approval-links.ts). */
+export interface ApprovalGrant {
+  threadId: string;
+  approvalId: string;
+  callId: string;
+  argsHash: string;
+  approver: string;
+  /** ISO-8601. */
+  expiresAt: string;
+}
+
 export interface ApprovalNoticeDeps extends NotifyingDeps {
-  /** The signed link an approver decides with; `expiresAt` is ISO-8601. Never carries the token. */
-  linkFor(approvalId: string, approver: string, expiresAt: string): Promise<string>;
+  /**
+   * The signed link an approver decides with, and the signed reference a mail reply decides with:
+   * both cover the same binding. Neither carries the task token.
+   */
+  signApproval(grant: ApprovalGrant): Promise<{ link: string; reference: string }>;
 }
 
 export interface ApprovalRound {
@@ -23,12 +37,20 @@ export interface ApprovalRound {
  */
 export const requestApproval = async (
   threadId: string,
-  pending: Pick<PendingApproval, 'approvalId' | 'tool' | 'args'>,
+  pending: Pick<PendingApproval, 'approvalId' | 'callId' | 'argsHash' | 'tool' | 'args'>,
   round: ApprovalRound,
   people: AgentPeople,
   deps: ApprovalNoticeDeps,
 ): Promise<void> => {
-  const { approvalId, tool, args } = pending;
+  const { approvalId, callId, argsHash, tool, args } = pending;
+  const grant = (approver: string): ApprovalGrant => ({
+    threadId,
+    approvalId,
+    callId,
+    argsHash,
+    approver,
+    expiresAt: round.expiresAt,
+  });
   const common = {
     kind: 'approval-requested' as const,
     threadId,
@@ -41,17 +63,18 @@ export const requestApproval = async (
   const { channels } = people;
   if (channels === undefined || channels.includes('email')) {
     for (const approver of round.approvers) {
-      const link = await deps.linkFor(approvalId, approver, round.expiresAt);
+      const { link, reference } = await deps.signApproval(grant(approver));
       await deps.notifier.notify({
         ...common,
         to: [approver],
         link,
+        reference,
         ...(channels === undefined ? {} : { channels: ['email'] }),
       });
     }
   }
   for (const channel of (channels ?? []).filter((candidate) => candidate !== 'email')) {
-    const link = await deps.linkFor(approvalId, channel, round.expiresAt);
+    const { link } = await deps.signApproval(grant(channel));
     await deps.notifier.notify({ ...common, to: [...round.approvers], link, channels: [channel] });
   }
 };

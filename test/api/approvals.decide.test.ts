@@ -12,7 +12,7 @@ import {
 } from './harness.ts';
 
 const decide = async (api: TestApi, fields: Record<string, string>, path?: string) => {
-  const link = path ?? linkPath(api, 'apr_secret1');
+  const link = path ?? (await linkPath(api, 'apr_secret1'));
   return postForm(api, link, { csrf: csrfOf(api, link), ...fields });
 };
 
@@ -131,8 +131,8 @@ describe('POST /approvals/{id}', () => {
   it('lets exactly one of two concurrent decisions win', async () => {
     const api = createTestApi();
     await seedApproval(api);
-    const grace = linkPath(api, 'apr_secret1', { approver: 'grace@example.com' });
-    const ada = linkPath(api, 'apr_secret1', { approver: 'ada@example.com' });
+    const grace = await linkPath(api, 'apr_secret1', { approver: 'grace@example.com' });
+    const ada = await linkPath(api, 'apr_secret1', { approver: 'ada@example.com' });
 
     const responses = await Promise.all([
       decide(api, { decision: 'approve' }, grace),
@@ -160,7 +160,7 @@ describe('POST /approvals/{id}', () => {
   it('takes a JSON body with the arguments as an object', async () => {
     const api = createTestApi();
     await seedApproval(api);
-    const path = linkPath(api, 'apr_secret1');
+    const path = await linkPath(api, 'apr_secret1');
     const edited = { ...PAYMENT, description: 'Invoice 42, corrected' };
 
     const response = await api.app.request(path, {
@@ -189,7 +189,7 @@ describe('POST /approvals/{id}', () => {
   it('answers a multipart body with 415', async () => {
     const api = createTestApi();
     await seedApproval(api);
-    const path = linkPath(api, 'apr_secret1');
+    const path = await linkPath(api, 'apr_secret1');
     const form = new FormData();
     form.set('csrf', csrfOf(api, path));
     form.set('decision', 'approve');
@@ -203,7 +203,7 @@ describe('POST /approvals/{id}', () => {
   it('answers 404 for a correctly signed link to nothing', async () => {
     const api = createTestApi();
 
-    const response = await decide(api, { decision: 'approve' }, linkPath(api, 'apr_unknown'));
+    const response = await decide(api, { decision: 'approve' }, await linkPath(api, 'apr_unknown'));
 
     expect(response.status).toBe(404);
   });
@@ -213,7 +213,7 @@ describe('POST /approvals/{id} for a question', () => {
   it('sends the answer and resumes the task for the next step', async () => {
     const api = createTestApi();
     const { threadId, requestId } = await seedQuestion(api);
-    const path = linkPath(api, requestId);
+    const path = await linkPath(api, requestId);
 
     const response = await postForm(api, path, {
       csrf: csrfOf(api, path),
@@ -240,7 +240,7 @@ describe('POST /approvals/{id} for a question', () => {
   it('answers an empty answer with 400 and the form again', async () => {
     const api = createTestApi();
     const { requestId } = await seedQuestion(api);
-    const path = linkPath(api, requestId);
+    const path = await linkPath(api, requestId);
 
     const response = await postForm(api, path, { csrf: csrfOf(api, path), decision: 'answer', text: '' });
 
@@ -251,7 +251,7 @@ describe('POST /approvals/{id} for a question', () => {
   it('refuses an approve posted to a question with 403', async () => {
     const api = createTestApi();
     const { requestId } = await seedQuestion(api);
-    const path = linkPath(api, requestId);
+    const path = await linkPath(api, requestId);
 
     const response = await postForm(api, path, { csrf: csrfOf(api, path), decision: 'approve' });
 
@@ -263,7 +263,7 @@ describe('POST /approvals/{id} for an escalation', () => {
   it('records the answer, which starts the next turn, and resumes the parked task', async () => {
     const api = createTestApi();
     const { threadId, requestId } = await seedEscalation(api);
-    const path = linkPath(api, requestId);
+    const path = await linkPath(api, requestId);
 
     const response = await postForm(api, path, {
       csrf: csrfOf(api, path),

@@ -24,7 +24,7 @@ const setUp = async () => {
   const { threadId, approvalId } = await seedApproval(api);
   // A second real approval, so a changed id lands on something that exists.
   await seedApproval(api, { threadId: 'thread-2', approvalId: 'apr_other' });
-  const path = linkPath(api, approvalId, { decision: 'approve' });
+  const path = await linkPath(api, approvalId, { decision: 'approve' });
   return { api, threadId, approvalId, path };
 };
 
@@ -64,7 +64,7 @@ describe('forged approval links', () => {
 
   it('answers an expired link with 403 and says it expired', async () => {
     const { api, threadId, approvalId } = await setUp();
-    const path = linkPath(api, approvalId, { expiresAt: '2026-03-01T12:00:30.000Z' });
+    const path = await linkPath(api, approvalId, { expiresAt: '2026-03-01T12:00:30.000Z' });
     api.clock.advance(60_000);
 
     const shown = await api.app.request(path);
@@ -83,7 +83,7 @@ describe('forged approval links', () => {
     const csrf =
       fields.csrf === undefined
         ? undefined
-        : csrfOf(api, linkPath(api, 'apr_other', { decision: 'approve' }));
+        : csrfOf(api, await linkPath(api, 'apr_other', { decision: 'approve' }));
 
     const response = await postForm(api, path, { decision: 'approve', ...(csrf ? { csrf } : {}) });
 
@@ -107,7 +107,7 @@ describe('forged approval links', () => {
   it('answers an approval link posted as an answer with 403', async () => {
     const api = createTestApi();
     const { threadId, approvalId } = await seedApproval(api);
-    const path = linkPath(api, approvalId);
+    const path = await linkPath(api, approvalId);
 
     const response = await postForm(api, path, { csrf: csrfOf(api, path), decision: 'answer', text: 'yes' });
 

@@ -18,7 +18,7 @@ describe('GET /approvals/{id}', () => {
   it('shows the proposed action, its context and the three forms', async () => {
     const api = createTestApi();
     const { approvalId } = await seedApproval(api);
-    const path = linkPath(api, approvalId);
+    const path = await linkPath(api, approvalId);
 
     const response = await api.app.request(path);
 
@@ -50,7 +50,7 @@ describe('GET /approvals/{id}', () => {
     const api = createTestApi();
     const { approvalId } = await seedApproval(api);
 
-    const response = await api.app.request(linkPath(api, approvalId));
+    const response = await api.app.request(await linkPath(api, approvalId));
 
     expect(
       Object.fromEntries(
@@ -75,7 +75,7 @@ describe('GET /approvals/{id}', () => {
       args: { customerId: '"><script>alert(2)</script>', amountUsd: 1, description: "it's </textarea><b>" },
     });
 
-    const page = await (await api.app.request(linkPath(api, approvalId))).text();
+    const page = await (await api.app.request(await linkPath(api, approvalId))).text();
 
     expect(page).not.toContain('<script');
     expect(page).not.toContain('<img');
@@ -88,7 +88,9 @@ describe('GET /approvals/{id}', () => {
     const api = createTestApi();
     const { approvalId } = await seedApproval(api);
 
-    const page = await (await api.app.request(linkPath(api, approvalId, { decision: 'approve' }))).text();
+    const page = await (
+      await api.app.request(await linkPath(api, approvalId, { decision: 'approve' }))
+    ).text();
 
     expect(page).toContain('value="approve"');
     expect(page).not.toContain('value="reject"');
@@ -100,8 +102,8 @@ describe('GET /approvals/{id}', () => {
     const { threadId, approvalId } = await seedApproval(api);
     const before = await snapshot(api, threadId, approvalId);
 
-    for (let opened = 0; opened < 3; opened += 1) await api.app.request(linkPath(api, approvalId));
-    await api.app.request(linkPath(api, approvalId), { method: 'HEAD' });
+    for (let opened = 0; opened < 3; opened += 1) await api.app.request(await linkPath(api, approvalId));
+    await api.app.request(await linkPath(api, approvalId), { method: 'HEAD' });
 
     expect(await snapshot(api, threadId, approvalId)).toEqual(before);
     expect(api.orchestrator.calls).toEqual([]);
@@ -111,7 +113,7 @@ describe('GET /approvals/{id}', () => {
     const api = createTestApi();
     const { requestId } = await seedQuestion(api, 'Which Sam: <Lee> or <Ortiz>?');
 
-    const response = await api.app.request(linkPath(api, requestId));
+    const response = await api.app.request(await linkPath(api, requestId));
 
     expect(response.status).toBe(200);
     const page = await response.text();
@@ -125,7 +127,7 @@ describe('GET /approvals/{id}', () => {
     const api = createTestApi();
     const { requestId } = await seedEscalation(api);
 
-    const page = await (await api.app.request(linkPath(api, requestId))).text();
+    const page = await (await api.app.request(await linkPath(api, requestId))).text();
 
     expect(page).toContain('<h1>The billing agent needs help</h1>');
     expect(page).toContain('<blockquote>20 steps &lt;without&gt; finishing (step-cap)</blockquote>');
@@ -136,7 +138,7 @@ describe('GET /approvals/{id}', () => {
     const api = createTestApi();
     const { requestId } = await seedQuestion(api);
 
-    const response = await api.app.request(linkPath(api, requestId, { decision: 'approve' }));
+    const response = await api.app.request(await linkPath(api, requestId, { decision: 'approve' }));
 
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('This link cannot do that');
@@ -151,7 +153,7 @@ describe('GET /approvals/{id}', () => {
       decision: 'approve',
     });
 
-    const response = await api.app.request(linkPath(api, approvalId));
+    const response = await api.app.request(await linkPath(api, approvalId));
 
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('already decided by ada@example.com at 2026-03-01T12:05:00.000Z');
@@ -160,7 +162,7 @@ describe('GET /approvals/{id}', () => {
   it('answers 404 with a page for a correctly signed link to nothing', async () => {
     const api = createTestApi();
 
-    const response = await api.app.request(linkPath(api, 'apr_unknown'));
+    const response = await api.app.request(await linkPath(api, 'apr_unknown'));
 
     expect(response.status).toBe(404);
     expect(await response.text()).toContain('No approval or question has this id.');
@@ -171,7 +173,7 @@ describe('GET /approvals/{id}', () => {
     const { threadId, approvalId } = await seedApproval(api);
     await api.store.append(threadId, [{ id: 'ev-c', at: api.clock.now(), type: 'cancelled', data: {} }]);
 
-    const response = await api.app.request(linkPath(api, approvalId));
+    const response = await api.app.request(await linkPath(api, approvalId));
 
     expect(response.status).toBe(409);
     expect(await response.text()).toContain('This thread was cancelled');

@@ -217,7 +217,7 @@ describe('approval routes', () => {
       const api = createTestApi({ auth });
       const { approvalId } = await seedApproval(api);
 
-      const response = await api.app.request(linkPath(api, approvalId));
+      const response = await api.app.request(await linkPath(api, approvalId));
 
       expect(response.status).toBe(200);
     },

@@ -65,7 +65,7 @@ describe('request bodies over the limit', () => {
   it('answers 413 with a page on an approval link', async () => {
     const api = createTestApi({ maxBodyBytes: SMALL });
     const { approvalId } = await seedApproval(api);
-    const path = linkPath(api, approvalId);
+    const path = await linkPath(api, approvalId);
 
     const response = await api.app.request(path, {
       method: 'POST',
@@ -142,11 +142,12 @@ describe('unexpected errors', () => {
 
   it('answers 500 with a page on an approval link', async () => {
     const api = createTestApi();
+    const path = await linkPath(api, 'apr_1');
     api.waits.get = async () => {
       throw new Error('secret detail');
     };
 
-    const response = await api.app.request(linkPath(api, 'apr_1'));
+    const response = await api.app.request(path);
 
     expect(response.status).toBe(500);
     const page = await response.text();

@@ -158,13 +158,20 @@ export const seedQuestion = async (api: TestApi, question = 'Which Sam: Sam Lee 
   return { threadId, requestId };
 };
 
-/** A signed link's path and query, valid for an hour of the test clock. */
-export const linkPath = (
+/**
+ * A signed link's path and query, valid for an hour of the test clock, bound to what the stored
+ * wait is about (a link to no wait is bound to nothing).
+ */
+export const linkPath = async (
   api: TestApi,
   approvalId: string,
   options: { decision?: LinkDecision; approver?: string; expiresAt?: string } = {},
-): string => {
+): Promise<string> => {
+  const wait = await api.waits.get(approvalId);
   const params = api.deps.links.sign({
+    threadId: wait?.threadId ?? '',
+    callId: wait?.approval?.callId ?? '',
+    argsHash: wait?.approval?.argsHash ?? '',
     approvalId,
     decision: options.decision ?? 'any',
     approver: options.approver ?? 'grace@example.com',

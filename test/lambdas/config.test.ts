@@ -11,6 +11,15 @@ import * as tool from '../../lambdas/tool.ts';
 
 const BASE = { THREAD_TABLE_NAME: 'threads', PAYLOAD_BUCKET_NAME: 'payloads' };
 
+const GRANT = {
+  threadId: 'th-1',
+  approvalId: 'apr-1',
+  callId: 'call-1',
+  argsHash: 'hash-1',
+  approver: 'ada@example.com',
+  expiresAt: '2026-01-02T00:00:00.000Z',
+};
+
 describe('readConfig', () => {
   it('names the threads table when it is missing', () => {
     expect(() => readConfig({})).toThrow(
@@ -84,7 +93,7 @@ describe("each function's deps", () => {
     );
     const waiting = awaitHuman.depsFrom(telemetry, BASE).service;
     await expect(waiting.orchestrator.startTurn('th-1', 1)).rejects.toThrow('STATE_MACHINE_ARN is not set');
-    await expect(waiting.linkFor('apr-1', 'ada@example.com', '2026-01-02T00:00:00Z')).rejects.toThrow(
+    await expect(waiting.signApproval({ ...GRANT, expiresAt: '2026-01-02T00:00:00Z' })).rejects.toThrow(
       'APPROVAL_SIGNING_SECRET_ARN is not set',
     );
     await expect(api.depsFrom(telemetry, BASE)()).rejects.toThrow('INGRESS_QUEUE_URL is not set');
@@ -97,11 +106,12 @@ describe("each function's deps", () => {
       APPROVAL_BASE_URL: 'https://api.example.com/v1/approvals/',
     });
 
-    const link = await service.linkFor('apr-1', 'ada@example.com', '2026-01-02T00:00:00.000Z');
+    const { link, reference } = await service.signApproval(GRANT);
 
     expect(link).toMatch(
       /^https:\/\/api\.example\.com\/v1\/approvals\/apr-1\?a=ada%40example\.com&d=any&e=1767312000&s=[\w-]{43}$/,
     );
+    expect(reference).toMatch(/^apr-1\.1767312000\.[\w-]{22}$/);
   });
 
   it('reads the approval base URL with or without the approvals path', () => {

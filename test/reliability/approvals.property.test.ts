@@ -79,7 +79,7 @@ describe('POST /approvals/{id} under arbitrary form fields and query params', ()
           tried += 1;
           const api = createTestApi();
           const { approvalId } = await seedApproval(api);
-          const path = linkPath(api, approvalId);
+          const path = await linkPath(api, approvalId);
           const real = csrfOf(api, path);
           fc.pre(csrf !== real);
           const url = new URL(path, 'http://test');
@@ -125,7 +125,7 @@ describe('POST /approvals/{id} under arbitrary form fields and query params', ()
           tried += 1;
           const api = createTestApi();
           const { approvalId } = await seedApproval(api);
-          const path = linkPath(api, approvalId);
+          const path = await linkPath(api, approvalId);
           const form = { ...fields, csrf: csrfOf(api, path) };
           const responses = await Promise.all(
             Array.from({ length: times }, () => post(api, path, form, json)),

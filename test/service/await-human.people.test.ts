@@ -32,6 +32,7 @@ describe('awaitHuman with an agent’s own people and channels', () => {
         args: REFUND_ARGS,
         expiresAt: '2026-01-01T02:00:10.000Z',
         link: 'https://api.example.com/approvals/apr-1?a=lead@example.com&e=2026-01-01T02:00:10.000Z',
+        reference: `apr-1.${Date.parse('2026-01-01T02:00:10.000Z') / 1000}.signed-for-lead@example.com`,
       },
     ]);
   });
@@ -53,6 +54,10 @@ describe('awaitHuman with an agent’s own people and channels', () => {
         args: undefined,
         expiresAt,
         link: `https://api.example.com/approvals/apr-1?a=${channel === 'email' ? APPROVER : channel}&e=${expiresAt}`,
+        // Only mail carries a reference a reply decides with.
+        ...(channel === 'email'
+          ? { reference: `apr-1.${Date.parse(expiresAt) / 1000}.signed-for-${APPROVER}` }
+          : {}),
         channels: [channel],
       })),
     );

@@ -64,6 +64,7 @@ describe('awaitHuman', () => {
         args: ARGS,
         expiresAt: '2026-01-01T01:00:10.000Z',
         link: `https://api.example.com/approvals/apr-1?a=${APPROVER}&e=2026-01-01T01:00:10.000Z`,
+        reference: `apr-1.${Date.parse('2026-01-01T01:00:10.000Z') / 1000}.signed-for-${APPROVER}`,
       },
     ]);
     expect(JSON.stringify(harness.notifier.sent)).not.toContain('token-1');

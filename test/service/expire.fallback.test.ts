@@ -50,6 +50,7 @@ describe('expireApproval with fallback approvers', () => {
         args: { invoiceId: 'INV-1001', amountEur: 120 },
         expiresAt,
         link: `https://api.example.com/approvals/apr-1?a=${BOSS}&e=${expiresAt}`,
+        reference: `apr-1.${Math.floor(Date.parse(expiresAt) / 1000)}.signed-for-${BOSS}`,
         fallback: true,
       },
     ]);

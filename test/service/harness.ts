@@ -84,8 +84,10 @@ export const createHarness = (script: readonly ScriptedTurn[] = []) => {
     notifier,
     approvers: [APPROVER],
     approvalTimeoutSeconds: 3600,
-    linkFor: async (approvalId, approver, expiresAt) =>
-      `https://api.example.com/approvals/${approvalId}?a=${approver}&e=${expiresAt}`,
+    signApproval: async ({ approvalId, approver, expiresAt }) => ({
+      link: `https://api.example.com/approvals/${approvalId}?a=${approver}&e=${expiresAt}`,
+      reference: `${approvalId}.${Math.floor(Date.parse(expiresAt) / 1000)}.signed-for-${approver}`,
+    }),
   };
   /** A thread holding these events, made as the runtime makes them. */
   const thread = async (
