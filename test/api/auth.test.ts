@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import { handle } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { hasSharedFixtures, readSharedFixture, sharedFixtureNames } from '../support/shared-fixtures.ts';
 import { AUTHORIZED, createTestApi, linkPath, seedApproval, seedThread } from './harness.ts';
 
 const THREAD_ROUTES: [string, string, unknown][] = [
@@ -163,51 +162,42 @@ describe('thread routes behind IAM', () => {
   });
 });
 
-describe('API Gateway events as AWS publishes them', () => {
-  const folders = ['apigw-v1', 'apigw-v2'].map((folder) =>
-    join(import.meta.dirname, '../../../shared/fixtures', folder),
-  );
-  const files = folders.filter(existsSync).flatMap((folder) =>
-    readdirSync(folder)
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => join(folder, name)),
-  );
+describe.skipIf(!hasSharedFixtures)('API Gateway events as AWS publishes them', () => {
+  const events = [
+    ...sharedFixtureNames('apigw-v1', '.json').map((name) => ['apigw-v1', name] as const),
+    ...sharedFixtureNames('apigw-v2', '.json').map((name) => ['apigw-v2', name] as const),
+  ];
 
-  it.skipIf(files.length > 0)('skipped: ../shared/fixtures/apigw-v1 and apigw-v2 are not here', () => {});
+  it.each(events)('lets %s/%s list threads only when it carries an IAM caller', async (folder, name) => {
+    const api = createTestApi({ auth: { kind: 'iam' } });
+    const event = JSON.parse(readSharedFixture(folder, name).toString('utf-8'));
+    const context = event.requestContext ?? {};
+    const hasCaller = Boolean(
+      context.identity?.userArn || context.identity?.caller || context.authorizer?.iam?.userArn,
+    );
+    const rewritten =
+      'rawPath' in event
+        ? {
+            ...event,
+            rawPath: '/threads',
+            rawQueryString: '',
+            body: undefined,
+            requestContext: { ...context, http: { ...context.http, method: 'GET', path: '/threads' } },
+          }
+        : {
+            ...event,
+            path: '/threads',
+            httpMethod: 'GET',
+            body: null,
+            queryStringParameters: null,
+            multiValueQueryStringParameters: null,
+          };
 
-  it.runIf(files.length > 0).each(files.map((file) => [basename(file), file]))(
-    'lets %s list threads only when it carries an IAM caller',
-    async (_name, file) => {
-      const api = createTestApi({ auth: { kind: 'iam' } });
-      const event = JSON.parse(readFileSync(file, 'utf-8'));
-      const context = event.requestContext ?? {};
-      const hasCaller = Boolean(
-        context.identity?.userArn || context.identity?.caller || context.authorizer?.iam?.userArn,
-      );
-      const rewritten =
-        'rawPath' in event
-          ? {
-              ...event,
-              rawPath: '/threads',
-              rawQueryString: '',
-              body: undefined,
-              requestContext: { ...context, http: { ...context.http, method: 'GET', path: '/threads' } },
-            }
-          : {
-              ...event,
-              path: '/threads',
-              httpMethod: 'GET',
-              body: null,
-              queryStringParameters: null,
-              multiValueQueryStringParameters: null,
-            };
+    // biome-ignore lint/suspicious/noExplicitAny: published events, fed to the adapter as they are
+    const result = await handle(api.app)(rewritten as any, {} as any);
 
-      // biome-ignore lint/suspicious/noExplicitAny: published events, fed to the adapter as they are
-      const result = await handle(api.app)(rewritten as any, {} as any);
-
-      expect(result).toMatchObject({ statusCode: hasCaller ? 200 : 401 });
-    },
-  );
+    expect(result).toMatchObject({ statusCode: hasCaller ? 200 : 401 });
+  });
 });
 
 describe('approval routes', () => {

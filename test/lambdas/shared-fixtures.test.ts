@@ -1,48 +1,70 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseMail } from '../../lib/adapters/mime-mail.ts';
-import { SesReceiptEventSchema } from '../../lib/adapters/ses-receipt-event.ts';
-import { replyText } from '../../lib/service/reply-text.ts';
+import { hasSharedFixtures, SHARED_FIXTURES } from '../support/shared-fixtures.ts';
 
-/** Real inputs published by AWS and mail libraries (see ../shared/fixtures/SOURCES.md), present in CI. */
-const SHARED = new URL('../../../shared/fixtures/', import.meta.url);
-const present = existsSync(SHARED);
-const files = (folder: string, extension: string): string[] => {
-  const directory = new URL(`${folder}/`, SHARED);
-  return existsSync(directory) ? readdirSync(directory).filter((name) => name.endsWith(extension)) : [];
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Each kind of shared fixture (a folder and how its files end), and the test that reads it. */
+const READERS: { folder: string; suffix: string; test: string }[] = [
+  { folder: 'apigw-v1', suffix: '.json', test: 'test/api/auth.test.ts' },
+  { folder: 'apigw-v2', suffix: '.json', test: 'test/api/auth.test.ts' },
+  { folder: 'sqs', suffix: '.json', test: 'test/lambdas/ingest.shared-fixtures.test.ts' },
+  { folder: 'scheduler', suffix: '.json', test: 'test/lambdas/ingest.shared-fixtures.test.ts' },
+  { folder: 'ses', suffix: '.json', test: 'test/lambdas/inbound-email.shared-fixtures.test.ts' },
+  { folder: 'ses', suffix: '.published.txt', test: 'test/lambdas/inbound-email.shared-fixtures.test.ts' },
+  { folder: 'mime', suffix: '.eml', test: 'test/lambdas/inbound-email.shared-fixtures.test.ts' },
+  { folder: 'mime/reply-bodies', suffix: '.txt', test: 'test/lambdas/inbound-email.shared-fixtures.test.ts' },
+];
+
+/** What the folder holds besides fixtures: where they come from, and their licences. */
+const isAboutFixtures = (path: string): boolean =>
+  path === 'SOURCES.md' || path === '.gitattributes' || path.startsWith('LICENSES/');
+
+const fixturePaths = (): string[] =>
+  readdirSync(SHARED_FIXTURES, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(fileURLToPath(SHARED_FIXTURES), join(entry.parentPath, entry.name)))
+    .map((path) => path.split('\\').join('/'))
+    .filter((path) => !isAboutFixtures(path))
+    .sort();
+
+const readerOf = (path: string) => {
+  const slash = path.lastIndexOf('/');
+  const folder = path.slice(0, slash);
+  const name = path.slice(slash + 1);
+  return READERS.filter((reader) => reader.folder === folder && name.endsWith(reader.suffix)).at(-1);
 };
 
-describe.skipIf(!present)('shared fixtures', () => {
-  it.each(files('ses', '.json'))('reads the SES receipt event %s', (name) => {
-    const event = JSON.parse(readFileSync(new URL(`ses/${name}`, SHARED), 'utf-8'));
+describe('the shared fixtures in ../shared/fixtures', () => {
+  it('are each read by a handler test', (context) => {
+    context.skip(
+      !hasSharedFixtures,
+      '../shared/fixtures is not here (it is in CI): the tests over it skipped',
+    );
 
-    const parsed = SesReceiptEventSchema.safeParse(event);
+    const unread = fixturePaths().filter((path) => readerOf(path) === undefined);
 
-    expect(parsed.success, parsed.error?.message).toBe(true);
+    expect(unread, 'fixtures no test reads: add them to a handler test and to READERS').toEqual([]);
   });
 
-  it.each(files('mime', '.eml'))('parses the mail %s into text', async (name) => {
-    const mail = await parseMail(readFileSync(new URL(`mime/${name}`, SHARED)));
+  it.for(READERS)(
+    'hold files in $folder ending in $suffix, read by $test',
+    ({ folder, suffix, test }, context) => {
+      context.skip(
+        !hasSharedFixtures,
+        '../shared/fixtures is not here (it is in CI): the tests over it skipped',
+      );
+      const source = readFileSync(join(ROOT, test), 'utf-8');
 
-    expect(typeof mail.text).toBe('string');
-    expect(replyText(mail.text).length).toBeLessThanOrEqual(mail.text.trim().length);
-  });
-});
+      const read = fixturePaths().filter((path) => {
+        const reader = readerOf(path);
+        return reader?.folder === folder && reader.suffix === suffix;
+      });
 
-describe.skipIf(!present)('shared fixtures: replies', () => {
-  it.each(files('mime', '.eml').filter((name) => name.startsWith('talon-reply-')))(
-    'keeps only the new text of the reply %s',
-    async (name) => {
-      const mail = await parseMail(readFileSync(new URL(`mime/${name}`, SHARED)));
-
-      expect(replyText(mail.text)).toMatch(/^(Hello|Hi )/);
-      expect(replyText(mail.text)).not.toMatch(/^>/m);
+      expect(read.length, `no ${suffix} file in ${folder}: has the folder moved?`).toBeGreaterThan(0);
+      expect(source).toContain(`sharedFixtureNames('${folder}', '${suffix}')`);
     },
   );
-});
-
-describe.runIf(!present)('shared fixtures', () => {
-  it('are skipped: ../shared/fixtures does not exist here (it does in CI)', () => {
-    expect(present).toBe(false);
-  });
 });
