@@ -4,7 +4,7 @@ import ts from 'typescript';
 
 /**
  * The part of lib/core's purity rule that Biome cannot express: an exact allowlist of what a
- * core file may import (zod and files that resolve inside lib/core, so `./../adapters/x.ts`
+ * core file may import (zod, @noble/hashes and files that resolve inside lib/core, so `./../adapters/x.ts`
  * is caught), no dynamic `import()` or `import.meta`, no triple-slash references, and no
  * suppression comments that would switch the purity rules in biome.json off. Globals (the
  * clock, randomness, timers, the process, globalThis) are Biome's part, in biome.json.
@@ -28,17 +28,20 @@ const PURITY_RULES = new Set([
 ]);
 const SUPPRESSION = /biome-ignore(?:-all|-start)?\s+lint(?:\/(\w+))?(?:\/(\w+))?/g;
 
-const isZod = (specifier: string): boolean => specifier === 'zod' || specifier.startsWith('zod/');
+/** The pure-computation packages core may use: validation, and hashing without node:crypto. */
+const PURE_PACKAGES = ['zod', '@noble/hashes'];
+const isPurePackage = (specifier: string): boolean =>
+  PURE_PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`));
 
 /** Why a module specifier is not allowed in the file, or undefined when it is. */
 const refuseSpecifier = (specifier: string, file: string, coreDir: string): string | undefined => {
-  if (isZod(specifier)) return undefined;
+  if (isPurePackage(specifier)) return undefined;
   if (specifier.startsWith('./') || specifier.startsWith('../')) {
     const inside = relative(coreDir, resolve(dirname(file), specifier));
     if (inside !== '' && !inside.startsWith('..') && !isAbsolute(inside)) return undefined;
-    return `lib/core may import only zod and files inside lib/core: '${specifier}' resolves outside lib/core.`;
+    return `lib/core may import only zod, @noble/hashes and files inside lib/core: '${specifier}' resolves outside lib/core.`;
   }
-  return `lib/core may import only zod and files inside lib/core: '${specifier}' is neither; I/O, AWS and Node modules belong in lib/adapters.`;
+  return `lib/core may import only zod, @noble/hashes and files inside lib/core: '${specifier}' is neither; I/O, AWS and Node modules belong in lib/adapters.`;
 };
 
 /** The module a node names statically: an import, a re-export, `import x = require()`, `import('x').T`. */
@@ -68,7 +71,7 @@ export const checkCoreSource = (file: string, text: string, root: string): CoreP
     if (specifier !== undefined) {
       const refusal = ts.isStringLiteral(specifier)
         ? refuseSpecifier(specifier.text, file, coreDir)
-        : 'lib/core may import only zod and files inside lib/core, named by a string literal.';
+        : 'lib/core may import only zod, @noble/hashes and files inside lib/core, named by a string literal.';
       if (refusal !== undefined) report(specifier.getStart(source), refusal);
     }
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
