@@ -1,6 +1,7 @@
 import { S3RawMail } from '../lib/adapters/s3-raw-mail.ts';
 import { SesReceiptEventSchema } from '../lib/adapters/ses-receipt-event.ts';
 import { type ReceiveMailDeps, receiveMail } from '../lib/service/receive-mail.ts';
+import { linkSigner } from './approval-signing.ts';
 import { createBase, type Env } from './base.ts';
 import { required } from './config.ts';
 import { ingressQueueOf } from './ingress-piece.ts';
@@ -45,6 +46,7 @@ export const createHandler = (deps: InboundEmailHandlerDeps) => async (event: un
 /** The inbound mail function's deps: the raw mail in S3, the ingress queue, and threads only to read. */
 export const depsFrom = (telemetry: Telemetry, env?: Env): InboundEmailHandlerDeps => {
   const base = createBase(telemetry, env);
+  const links = linkSigner(base.config);
   const inbound = lazyFields<ReceiveMailDeps>({
     store: base.store,
     agents: base.agents,
@@ -57,6 +59,8 @@ export const depsFrom = (telemetry: Telemetry, env?: Env): InboundEmailHandlerDe
         client: base.s3(),
       }),
     agentsByRecipient: () => base.config().INBOUND_AGENTS,
+    checkReference: () => async (reference, expected) =>
+      (await links()).checkMailReference(reference, expected, base.clock.now()),
     inboundDomain: () => base.config().INBOUND_DOMAIN,
   });
   return { inbound, telemetry };

@@ -182,7 +182,8 @@ const FUNCTIONS = {
     entry: 'lambdas/inbound-email.ts',
     description: 'threadline inbound mail: read the stored mail, map a reply to its thread, enqueue it',
     timeout: Duration.seconds(30),
-    needs: ['thread-lookup', 'people', 'inbound-mail', 'enqueue'],
+    // A reply decides only with the signed reference its approval mail carried.
+    needs: ['thread-lookup', 'people', 'inbound-mail', 'enqueue', 'signing'],
     async: true,
     when: (config) => config.inboundDomain !== undefined,
   },

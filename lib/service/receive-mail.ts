@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { BindingSubject, ReferenceCheck } from '../adapters/approval-links.ts';
 import type { IngressMessage, IngressQueue } from '../adapters/ingress-message.ts';
 import { threadFromRecipient, threadFromReferences } from '../adapters/mail-address.ts';
 import { parseMail } from '../adapters/mime-mail.ts';
@@ -33,6 +34,15 @@ export interface ReceiveMailDeps {
   agents: ReadonlyMap<string, Agent>;
   /** The deployment's approvers and allowed senders: the defaults for agents that name none. */
   people: PeopleDefaults;
+  /**
+   * Checks the signed reference an approval mail's subject carried (`[ref …]`, kept by a reply)
+   * against the approval the thread waits for and the reply's sender: the binding a link's
+   * signature covers, so a mail decides only the request it was sent for.
+   */
+  checkReference: (
+    reference: string,
+    expected: BindingSubject & { approvalId: string; approver: string },
+  ) => Promise<ReferenceCheck>;
 }
 
 export type ReceiveMailOutcome =
@@ -99,7 +109,18 @@ export const receiveMail = async (
       await deps.ingress.send({ kind: 'message', threadId: replyTo, text, ...common });
       return { action: 'queued', kind: 'message', threadId: replyTo, key, notADecision: distrust };
     }
-    const { approvalId } = pending;
+    const { approvalId, callId, argsHash } = pending;
+    const unbound = await whyNotBound(mail.subject, deps, {
+      threadId: replyTo,
+      approvalId,
+      callId,
+      argsHash,
+      approver: from,
+    });
+    if (unbound !== undefined) {
+      await deps.ingress.send({ kind: 'message', threadId: replyTo, text, ...common });
+      return { action: 'queued', kind: 'message', threadId: replyTo, key, notADecision: unbound };
+    }
     await deps.ingress.send({ kind: 'decision', threadId: replyTo, text, approvalId, answer, ...common });
     return { action: 'queued', kind: 'decision', threadId: replyTo, key };
   }
@@ -139,6 +160,29 @@ const loadOrUndefined = async (
   } catch (error) {
     if (error instanceof ThreadNotFoundError) return undefined;
     throw error;
+  }
+};
+
+/** The reference an approval mail's subject carries: `… [ref apr_….1767312000.AbC…]`. */
+const REFERENCE = /\[ref ([^\]\s]{1,200})\]/;
+
+/** Why a reply that reads as a decision is not bound to the approval pending now, if it is not. */
+const whyNotBound = async (
+  subject: string | undefined,
+  deps: ReceiveMailDeps,
+  expected: BindingSubject & { approvalId: string; approver: string },
+): Promise<string | undefined> => {
+  const reference = REFERENCE.exec(subject ?? '')?.[1];
+  if (reference === undefined) return 'the subject carries no approval reference ([ref …])';
+  const check = await deps.checkReference(reference, expected);
+  if (check.ok) return undefined;
+  switch (check.reason) {
+    case 'expired':
+      return 'its approval reference expired';
+    case 'malformed':
+      return 'its approval reference is malformed';
+    case 'bad-signature':
+      return 'its approval reference is not for the approval pending now, its arguments, or this sender';
   }
 };
 

@@ -4,23 +4,52 @@ import { createHandler } from '../../lambdas/inbound-email.ts';
 import { silentTelemetry } from '../../lambdas/telemetry.ts';
 import type { IngressMessage, IngressQueue } from '../../lib/adapters/ingress-message.ts';
 import type { RawMailSource } from '../../lib/adapters/s3-raw-mail.ts';
+import type { WaitRecord } from '../../lib/adapters/wait-store.ts';
 import { awaitHuman } from '../../lib/service/await-human.ts';
 import { ingestMessage } from '../../lib/service/ingest.ts';
 import { withApprovalRequest } from '../service/approval-thread.ts';
 import { APPROVER, createHarness } from '../service/harness.ts';
+import { checkReferenceWith, TEST_APPROVAL_LINKS } from './support.ts';
+
+/** The reference the approval mail to `approver` carried, as await-human signs it. */
+const referenceFor = (wait: WaitRecord, approver: string): string => {
+  if (!wait.approval) throw new Error('not an approval wait');
+  return TEST_APPROVAL_LINKS.mailReference({
+    threadId: wait.threadId,
+    approvalId: wait.requestId,
+    callId: wait.approval.callId,
+    argsHash: wait.approval.argsHash,
+    approver,
+    expiresAt: wait.approval.expiresAt,
+  });
+};
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const sesEvent = async (name: string): Promise<unknown> =>
   JSON.parse(await readFile(new URL(`ses/${name}.json`, FIXTURES), 'utf-8'));
-const fixtureMail: RawMailSource = {
-  read: (messageId) => readFile(new URL(`mime/${messageId}.eml`, FIXTURES)),
-};
+/**
+ * The fixture mails as SES stored them. A reply to an approval mail keeps its subject, so the
+ * replies' subjects get the signed reference the approval mail carried (`[ref …]`), unless told
+ * otherwise.
+ */
+const mailWithReference = (reference: () => string | undefined): RawMailSource => ({
+  read: async (messageId) => {
+    const raw = (await readFile(new URL(`mime/${messageId}.eml`, FIXTURES))).toString('utf-8');
+    const ref = reference();
+    return Buffer.from(
+      ref === undefined
+        ? raw
+        : raw.replace(/^(Subject: Re: Approval needed: create_refund)\r?$/m, `$1 [ref ${ref}]`),
+      'utf-8',
+    );
+  },
+});
 
 /**
  * Thread th-1 of the refunds agent waits for approval apr-1. The agent's approver is
  * approver@example.com; it takes mail from example.com and example.org only.
  */
-const setup = async () => {
+const setup = async (options: { reference?: (wait: WaitRecord) => string | undefined } = {}) => {
   const harness = createHarness();
   const refunds = harness.deps.agents.get('refunds');
   if (!refunds) throw new Error('the harness has no refunds agent');
@@ -32,19 +61,24 @@ const setup = async () => {
   ]);
   const next = await withApprovalRequest(harness);
   await awaitHuman({ threadId: 'th-1', next, taskToken: 'token-1' }, harness.deps);
+  const wait = await harness.waits.get('apr-1');
+  if (!wait?.approval) throw new Error('the harness stored no approval wait');
+  const signed = referenceFor(wait, APPROVER);
+  const reference = options.reference ?? (() => signed);
   const queued: IngressMessage[] = [];
   const ingress: IngressQueue = { send: async (message) => void queued.push(message) };
   const telemetry = silentTelemetry();
   const warn = vi.spyOn(telemetry.logger, 'warn');
   const handler = createHandler({
     inbound: {
-      rawMail: fixtureMail,
+      rawMail: mailWithReference(() => reference(wait)),
       ingress,
       store: harness.store,
       agentsByRecipient: new Map([['refunds@in.example.com', 'refunds']]),
       inboundDomain: 'in.example.com',
       agents: harness.deps.agents,
       people: harness.deps,
+      checkReference: checkReferenceWith(harness.clock),
     },
     telemetry,
   });
@@ -108,6 +142,48 @@ describe('a reply to an approval mail', () => {
       type: 'user-message',
       data: { text: 'Approve', channel: 'email', untrusted: true, from: APPROVER },
     });
+    expect((await harness.waits.get('apr-1'))?.status).toBe('pending');
+    expect(warn).toHaveBeenCalledWith(
+      'inbound mail reads as a decision but may not decide: queued as a message',
+      expect.objectContaining({ notADecision: reason }),
+    );
+  });
+
+  it.each([
+    [
+      'carries no reference (its subject was rewritten)',
+      () => undefined,
+      'the subject carries no approval reference ([ref …])',
+    ],
+    [
+      'carries the reference of a mail to another approver (a forward)',
+      (wait: WaitRecord) => referenceFor(wait, 'someone.else@example.com'),
+      'its approval reference is not for the approval pending now, its arguments, or this sender',
+    ],
+    [
+      'carries the reference of an earlier request, whose arguments differed',
+      (wait: WaitRecord) =>
+        referenceFor(
+          { ...wait, approval: wait.approval && { ...wait.approval, argsHash: 'the-old-arguments' } },
+          APPROVER,
+        ),
+      'its approval reference is not for the approval pending now, its arguments, or this sender',
+    ],
+    [
+      'carries a reference that expired',
+      (wait: WaitRecord) =>
+        referenceFor(
+          { ...wait, approval: wait.approval && { ...wait.approval, expiresAt: '2020-01-01T00:00:00.000Z' } },
+          APPROVER,
+        ),
+      'its approval reference expired',
+    ],
+  ])('decides nothing when the reply %s', async (_what, reference, reason) => {
+    const { harness, queued, receive, warn } = await setup({ reference });
+
+    await receive('reply-approve');
+
+    expect(queued).toEqual([expect.objectContaining({ kind: 'message', untrusted: true })]);
     expect((await harness.waits.get('apr-1'))?.status).toBe('pending');
     expect(warn).toHaveBeenCalledWith(
       'inbound mail reads as a decision but may not decide: queued as a message',

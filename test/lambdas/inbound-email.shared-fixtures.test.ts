@@ -11,6 +11,7 @@ import {
   readSharedJson,
   sharedFixtureNames,
 } from '../support/shared-fixtures.ts';
+import { checkReferenceWith } from './support.ts';
 
 const OWN_FIXTURES = new URL('../fixtures/', import.meta.url);
 const ownSesEvent = async (name: string): Promise<unknown> =>
@@ -39,6 +40,7 @@ const setup = async (rawMail: () => Promise<Uint8Array>, agentAddresses: readonl
       inboundDomain: 'in.example.com',
       agents: harness.deps.agents,
       people: harness.deps,
+      checkReference: checkReferenceWith(harness.clock),
     },
     telemetry: silentTelemetry(),
   });

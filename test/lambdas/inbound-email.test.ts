@@ -5,6 +5,7 @@ import { silentTelemetry } from '../../lambdas/telemetry.ts';
 import type { IngressMessage, IngressQueue } from '../../lib/adapters/ingress-message.ts';
 import { RawMailNotFoundError, type RawMailSource } from '../../lib/adapters/s3-raw-mail.ts';
 import { createHarness, userMessage } from '../service/harness.ts';
+import { checkReferenceWith } from './support.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const sesEvent = async (name: string): Promise<unknown> =>
@@ -35,6 +36,7 @@ const setup = async () => {
       inboundDomain: 'in.example.com',
       agents: harness.deps.agents,
       people: harness.deps,
+      checkReference: checkReferenceWith(harness.clock),
     },
     telemetry: silentTelemetry(),
   });

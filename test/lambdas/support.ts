@@ -1,5 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { silentTelemetry } from '../../lambdas/telemetry.ts';
+import { ApprovalLinks } from '../../lib/adapters/approval-links.ts';
+import type { ReceiveMailDeps } from '../../lib/service/receive-mail.ts';
 import { createHarness } from '../service/harness.ts';
 
 /** Handler deps on the use cases' fakes, with a logger that writes nothing. */
@@ -30,3 +32,12 @@ export const sqsRecord = (messageId: string, body: string, groupId: string): SQS
 });
 
 export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+/** The approval signer the inbound-email tests decide with: a fixed test key. */
+export const TEST_APPROVAL_LINKS = new ApprovalLinks(Buffer.alloc(32, 7));
+
+/** `checkReference` as inbound-email builds it, with the test key and this clock. */
+export const checkReferenceWith =
+  (clock: { now(): string }): ReceiveMailDeps['checkReference'] =>
+  async (reference, expected) =>
+    TEST_APPROVAL_LINKS.checkMailReference(reference, expected, clock.now());

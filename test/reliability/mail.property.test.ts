@@ -6,6 +6,7 @@ import { silentTelemetry } from '../../lambdas/telemetry.ts';
 import { type IngressMessage, IngressMessageSchema } from '../../lib/adapters/ingress-message.ts';
 import { parseMail } from '../../lib/adapters/mime-mail.ts';
 import { RawMailNotFoundError } from '../../lib/adapters/s3-raw-mail.ts';
+import { checkReferenceWith } from '../lambdas/support.ts';
 import { APPROVER, createHarness, modelStep, userMessage } from '../service/harness.ts';
 import { createRecorder } from './record.ts';
 
@@ -157,6 +158,7 @@ describe('the inbound-email handler under mutated SES receipt events', () => {
                 approvers: [APPROVER, 'approver@example.com'],
                 allowedSenders: ['@example.org', '@example.com'],
               },
+              checkReference: checkReferenceWith(harness.clock),
             },
             telemetry: silentTelemetry(),
           });
