@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { html, SafeHtml } from '../api/html.ts';
+import { html, raw, type SafeHtml } from '../api/html.ts';
 import { type Page, sendPage } from '../api/pages.ts';
 
 /**
@@ -8,7 +8,7 @@ import { type Page, sendPage } from '../api/pages.ts';
  * list and the chart. Badges and the cost line keep 4.5:1 contrast on both light and dark themes.
  * `renderPage` owns the head, so this sheet sits at the top of the body: every browser applies it.
  */
-const UI_STYLE = new SafeHtml(`<style>
+const UI_STYLE = raw(`<style>
 main{max-width:72rem}
 nav ul{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:0 0 1rem}
 nav a{font-weight:700}
