@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { html, raw, type SafeHtml } from './html.ts';
 
@@ -62,17 +63,25 @@ export const messagePage = (title: string, message: string, detail?: SafeHtml): 
 });
 
 /**
- * Sends a page with headers that keep it private and inert: it is never cached or framed, sends
- * no referrer (the URL is a credential), loads nothing from elsewhere and posts only to itself.
+ * The headers every page carries, on every path that can answer with one: it is never framed,
+ * sends no referrer (the URL is a credential), loads nothing from elsewhere and posts only to
+ * itself. hono's other defaults (HSTS, same-origin opener and resource policies…) stay on.
  */
+export const pageHeaders = secureHeaders({
+  referrerPolicy: 'no-referrer',
+  xContentTypeOptions: 'nosniff',
+  xFrameOptions: 'DENY',
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    styleSrc: ["'unsafe-inline'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+});
+
+/** Sends a page, never to be cached; `pageHeaders`, mounted on its path, adds the rest. */
 export const sendPage = (c: Context, status: ContentfulStatusCode, page: Page): Response => {
   c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('X-Frame-Options', 'DENY');
-  c.header(
-    'Content-Security-Policy',
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  );
   return c.html(renderPage(page), status);
 };

@@ -66,8 +66,9 @@ export const uiMessagePage = (title: string, message: string): Page =>
   uiPage(title, html`<p>${message}</p><p><a href="/">Back to the threads</a></p>`);
 
 /**
- * Sends a page with the approval pages' private, inert headers. `refreshSeconds` reloads it in the
- * browser (the `Refresh` header does what `<meta http-equiv="refresh">` does, from outside the head).
+ * Sends a page; `pageHeaders` on the UI's paths makes it private and inert like the approval pages.
+ * `refreshSeconds` reloads it in the browser (the `Refresh` header does what
+ * `<meta http-equiv="refresh">` does, from outside the head).
  */
 export const sendUiPage = (
   c: Context,
