@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { registerApprovalRoutes } from './approvals.ts';
 import { type ApiDeps, type ApiEnv, type ApiLogger, DEFAULT_MAX_BODY_BYTES } from './deps.ts';
 import { ApiError, handleError, handleNotFound, sendError } from './errors.ts';
+import { pageHeaders } from './pages.ts';
 import { registerThreadRoutes } from './threads.ts';
 
 const consoleLogger: ApiLogger = {
@@ -20,6 +21,8 @@ export const createApp = (deps: ApiDeps): Hono<ApiEnv> => {
   }
   const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const app = new Hono<ApiEnv>();
+  // First, so that pages refused before their route (a body over the limit) carry them too.
+  app.use('/approvals/*', pageHeaders);
   // Refuses a too-long Content-Length up front and stops reading a stream past the limit; the
   // body readers check the bytes they actually got as well.
   app.use('*', bodyLimit({ maxSize: maxBytes, onError: (c) => sendError(c, ApiError.tooLarge(maxBytes)) }));

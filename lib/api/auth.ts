@@ -1,9 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
 import * as z from 'zod';
 import type { ApiAuth, ApiEnv } from './deps.ts';
-
-type Identity = { ok: true; caller: string | undefined } | { ok: false; message: string };
 
 const Present = z.string().min(1).nullish();
 
@@ -21,7 +19,7 @@ const LambdaEnvSchema = z.object({
   }),
 });
 
-const identifyIam = (c: Context<ApiEnv>): Identity => {
+const iamCallerOf = (c: Context<ApiEnv>): string | undefined => {
   const parsed = LambdaEnvSchema.safeParse(c.env);
   const context = parsed.success ? parsed.data.event.requestContext : undefined;
   const caller =
@@ -29,42 +27,53 @@ const identifyIam = (c: Context<ApiEnv>): Identity => {
     context?.identity?.caller ??
     context?.authorizer?.iam?.userArn ??
     context?.authorizer?.iam?.callerId;
-  return caller ? { ok: true, caller } : { ok: false, message: 'sign the request with AWS SigV4 (IAM auth)' };
+  return caller ?? undefined;
 };
 
-/** Hashing first gives equal lengths, so the comparison takes the same time whatever was sent. */
-const isSameSecret = (given: string, expected: string): boolean =>
-  timingSafeEqual(
-    createHash('sha256').update(given).digest(),
-    createHash('sha256').update(expected).digest(),
-  );
-
-const identifyToken = (c: Context<ApiEnv>, token: string): Identity => {
-  const match = /^Bearer +(\S+) *$/i.exec(c.req.header('Authorization') ?? '');
-  if (match?.[1] !== undefined && isSameSecret(match[1], token)) return { ok: true, caller: undefined };
-  return { ok: false, message: 'send Authorization: Bearer <THREADLINE_API_TOKEN>' };
-};
-
-export const identify = (auth: ApiAuth, c: Context<ApiEnv>): Identity => {
-  switch (auth.kind) {
-    case 'iam':
-      return identifyIam(c);
-    case 'token':
-      return identifyToken(c, auth.token);
-    case 'none':
-      return { ok: true, caller: undefined };
+const requireIamCaller: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  const caller = iamCallerOf(c);
+  if (caller === undefined) {
+    return c.json({ error: 'unauthorized', message: 'sign the request with AWS SigV4 (IAM auth)' }, 401);
   }
+  c.set('caller', caller);
+  await next();
+};
+
+/** RFC 6750's token syntax, the only one hono's `bearerAuth` reads: a token outside it could never get in. */
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+
+/** hono's `bearerAuth` (a constant-time comparison of hashes), answering every refusal alike. */
+const requireToken = (token: string): MiddlewareHandler<ApiEnv> => {
+  if (!BEARER_TOKEN.test(token)) {
+    throw new Error(
+      'THREADLINE_API_TOKEN may hold only letters, digits and - . _ ~ + / (and = at the end), as a bearer token does',
+    );
+  }
+  // A missing, malformed or wrong header gets the same 401 (hono answers a malformed one 400):
+  // the client's fix is the same.
+  const refusal = {
+    wwwAuthenticateHeader: 'Bearer realm="threadline"',
+    message: (c: Context) =>
+      c.json({ error: 'unauthorized', message: 'send Authorization: Bearer <THREADLINE_API_TOKEN>' }, 401),
+  };
+  return bearerAuth<ApiEnv>({
+    token,
+    noAuthenticationHeader: refusal,
+    invalidAuthenticationHeader: refusal,
+    invalidToken: refusal,
+  });
 };
 
 /** Thread routes only: approval routes are public, and their links carry their own signature. */
-export const requireAuth =
-  (auth: ApiAuth): MiddlewareHandler<ApiEnv> =>
-  async (c, next) => {
-    const identity = identify(auth, c);
-    if (!identity.ok) {
-      if (auth.kind === 'token') c.header('WWW-Authenticate', 'Bearer realm="threadline"');
-      return c.json({ error: 'unauthorized', message: identity.message }, 401);
-    }
-    c.set('caller', identity.caller);
-    await next();
-  };
+export const requireAuth = (auth: ApiAuth): MiddlewareHandler<ApiEnv> => {
+  switch (auth.kind) {
+    case 'iam':
+      return requireIamCaller;
+    case 'token':
+      return requireToken(auth.token);
+    case 'none':
+      return async (_c, next) => {
+        await next();
+      };
+  }
+};

@@ -89,6 +89,8 @@ export const handleError =
     if (error instanceof ThreadNotFoundError) return sendError(c, ApiError.notFound(error.message));
     if (error instanceof InvalidCursorError)
       return sendError(c, ApiError.invalid([{ path: 'cursor', message: error.message }]));
+    // A middleware's own answer, e.g. bearerAuth's 401 with its WWW-Authenticate header.
+    if (error instanceof HTTPException && error.res !== undefined) return error.getResponse();
     if (error instanceof HTTPException && error.status < 500) {
       return sendError(c, new ApiError(error.status, 'request refused', error.message || 'request refused'));
     }

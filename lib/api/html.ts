@@ -1,40 +1,21 @@
-/** Markup that is already safe: built by `html`, never from outside text. */
-export class SafeHtml {
-  constructor(readonly value: string) {}
+import { html as honoHtml, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 
-  toString(): string {
-    return this.value;
-  }
-}
+/** Markup that is already safe: built by `html` or `raw`, never from outside text. */
+export type SafeHtml = HtmlEscapedString;
 
+/** What a page template holds. No promises: every page is rendered at once. */
 export type HtmlPart = SafeHtml | string | number | boolean | null | undefined | readonly HtmlPart[];
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
-
-const render = (part: HtmlPart): string => {
-  if (part instanceof SafeHtml) return part.value;
-  if (Array.isArray(part)) return part.map(render).join('');
-  if (part === null || part === undefined || part === false || part === true) return '';
-  return escapeHtml(String(part));
-};
-
 /**
- * A template tag that escapes every value it is given, in text and in attribute values alike
- * (attributes are always double-quoted here). Only another `html` result passes unescaped.
+ * hono's `html` tag: it escapes & < > " ' in every value, in text and in attribute values alike
+ * (attributes are always double-quoted here); only `html` and `raw` results pass unescaped.
+ * Typed here so that a template takes only these parts and answers with markup, never a promise.
  */
-export const html = (strings: TemplateStringsArray, ...values: readonly HtmlPart[]): SafeHtml =>
-  new SafeHtml(
-    strings.reduce(
-      (out, text, index) => out + text + (index < values.length ? render(values[index]) : ''),
-      '',
-    ),
-  );
+export const html = (strings: TemplateStringsArray, ...values: readonly HtmlPart[]): SafeHtml => {
+  const markup = honoHtml(strings, ...values);
+  if (markup instanceof Promise) throw new TypeError('html was given a promise; pages render at once');
+  return markup;
+};
+
+export { raw };

@@ -4,6 +4,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod';
 import { InvalidCursorError } from '../adapters/store-errors.ts';
+import { pageHeaders } from '../api/pages.ts';
 import { findThread, ThreadIdSchema } from '../api/thread-lookup.ts';
 import { deadLettersPage } from './dead-letters-page.ts';
 import type { UiDeps } from './deps.ts';
@@ -63,6 +64,9 @@ const showTimeline = async (c: Context, deps: UiDeps): Promise<Response> => {
  */
 export const createUiApp = (deps: UiDeps): Hono => {
   const app = new Hono();
+  // Only the UI's own paths: the local stack mounts this app beside the JSON API.
+  app.use('/', pageHeaders);
+  app.use('/ui/*', pageHeaders);
   app.get('/', (c) => showThreads(c, deps));
   app.post(
     '/ui/threads',

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { html, SafeHtml } from '../api/html.ts';
+import { html, raw, type SafeHtml } from '../api/html.ts';
 import { type Page, sendPage } from '../api/pages.ts';
 
 /**
@@ -8,7 +8,7 @@ import { type Page, sendPage } from '../api/pages.ts';
  * list and the chart. Badges and the cost line keep 4.5:1 contrast on both light and dark themes.
  * `renderPage` owns the head, so this sheet sits at the top of the body: every browser applies it.
  */
-const UI_STYLE = new SafeHtml(`<style>
+const UI_STYLE = raw(`<style>
 main{max-width:72rem}
 nav ul{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:0 0 1rem}
 nav a{font-weight:700}
@@ -66,8 +66,9 @@ export const uiMessagePage = (title: string, message: string): Page =>
   uiPage(title, html`<p>${message}</p><p><a href="/">Back to the threads</a></p>`);
 
 /**
- * Sends a page with the approval pages' private, inert headers. `refreshSeconds` reloads it in the
- * browser (the `Refresh` header does what `<meta http-equiv="refresh">` does, from outside the head).
+ * Sends a page; `pageHeaders` on the UI's paths makes it private and inert like the approval pages.
+ * `refreshSeconds` reloads it in the browser (the `Refresh` header does what
+ * `<meta http-equiv="refresh">` does, from outside the head).
  */
 export const sendUiPage = (
   c: Context,

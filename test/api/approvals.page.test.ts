@@ -46,25 +46,30 @@ describe('GET /approvals/{id}', () => {
     );
   });
 
-  it('keeps the page private, uncached and unframed', async () => {
+  const PRIVATE_PAGE_HEADERS = {
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  };
+  const headersOf = (response: Response) =>
+    Object.fromEntries(Object.keys(PRIVATE_PAGE_HEADERS).map((name) => [name, response.headers.get(name)]));
+
+  it.each([
+    ['the approval page', (_api: TestApi, path: string) => path, 200],
+    ['the page for a link with a bad signature', (_api: TestApi, path: string) => `${path}x`, 403],
+    ['the page for a signed link to nothing', (api: TestApi) => linkPath(api, 'apr_unknown'), 404],
+    ['the page for a path no route answers', () => '/approvals/apr_1/not/a/route', 404],
+  ])('keeps %s private, uncached, unframed and inert', async (_name, pathOf, status) => {
     const api = createTestApi();
     const { approvalId } = await seedApproval(api);
 
-    const response = await api.app.request(await linkPath(api, approvalId));
+    const response = await api.app.request(await pathOf(api, await linkPath(api, approvalId)));
 
-    expect(
-      Object.fromEntries(
-        ['Cache-Control', 'Referrer-Policy', 'X-Frame-Options'].map((name) => [
-          name,
-          response.headers.get(name),
-        ]),
-      ),
-    ).toEqual({
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Frame-Options': 'DENY',
-    });
-    expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
+    expect(response.status).toBe(status);
+    expect(headersOf(response)).toEqual(PRIVATE_PAGE_HEADERS);
   });
 
   it('escapes text from the thread wherever it shows it', async () => {

@@ -58,12 +58,27 @@ describe('thread routes with a bearer token', () => {
     `Basic ${Buffer.from('x:y').toString('base64')}`,
     'Bearer',
     `Bearer ${AUTHORIZED.Authorization.slice(7, -1)}`,
-  ])('answers 401 to Authorization: %s', async (authorization) => {
+    'Bearer not a token',
+  ])('answers 401 to Authorization: %s, saying what to send', async (authorization) => {
     const api = createTestApi();
 
     const response = await send(api, 'GET', '/threads', undefined, { Authorization: authorization });
 
     expect(response.status).toBe(401);
+    expect(response.headers.get('WWW-Authenticate')).toBe('Bearer realm="threadline"');
+    expect(await response.json()).toEqual({
+      error: 'unauthorized',
+      message: 'send Authorization: Bearer <THREADLINE_API_TOKEN>',
+    });
+  });
+
+  it.each(['Bearer', 'bearer', 'BEARER'])('lets the right token in after %s', async (scheme) => {
+    const api = createTestApi();
+    const token = AUTHORIZED.Authorization.slice('Bearer '.length);
+
+    const response = await send(api, 'GET', '/threads', undefined, { Authorization: `${scheme}  ${token}` });
+
+    expect(response.status).toBe(200);
   });
 
   it('lets the right token in', async () => {
@@ -71,6 +86,15 @@ describe('thread routes with a bearer token', () => {
 
     expect((await send(api, 'GET', '/threads', undefined, AUTHORIZED)).status).toBe(200);
   });
+
+  it.each(['two words', 'p@ss:word!', 'caf\u00e9'])(
+    'refuses to start with a token a bearer header cannot carry: %s',
+    (token) => {
+      expect(() => createTestApi({ auth: { kind: 'token', token } })).toThrow(
+        'THREADLINE_API_TOKEN may hold only letters, digits and - . _ ~ + / (and = at the end)',
+      );
+    },
+  );
 
   it('refuses to start with an empty token', () => {
     expect(() => createTestApi({ auth: { kind: 'token', token: '' } })).toThrow(

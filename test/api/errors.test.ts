@@ -79,6 +79,7 @@ describe('request bodies over the limit', () => {
 
     expect(response.status).toBe(413);
     expect(response.headers.get('Content-Type')).toMatch(/^text\/html/);
+    expect(response.headers.get('Content-Security-Policy')).toMatch(/^default-src 'none';/);
     expect((await api.waits.get(approvalId))?.status).toBe('pending');
   });
 });

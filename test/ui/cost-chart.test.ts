@@ -45,10 +45,12 @@ describe('stepCostsOf', () => {
 
 describe('costChart', () => {
   it('draws bars as tall as input + output tokens, the largest at full height', () => {
-    const svg = costChart([
-      step(2, 'lookup_customer', [60, 20], 0.001, 0.001),
-      step(4, 'done_for_now', [150, 10], 0.003, 0.004),
-    ]).value;
+    const svg = String(
+      costChart([
+        step(2, 'lookup_customer', [60, 20], 0.001, 0.001),
+        step(4, 'done_for_now', [150, 10], 0.003, 0.004),
+      ]),
+    );
 
     expect(attributesOf(svg, 'rect', ['y', 'height'])).toEqual([
       { y: '96', height: '80' },
@@ -57,14 +59,14 @@ describe('costChart', () => {
   });
 
   it('draws the running total of $ rising to the top at the last step', () => {
-    const svg = costChart([step(2, 'a', [10, 0], 0.001, 0.001), step(3, 'b', [10, 0], 0.003, 0.004)]).value;
+    const svg = String(costChart([step(2, 'a', [10, 0], 0.001, 0.001), step(3, 'b', [10, 0], 0.003, 0.004)]));
 
     expect(/<polyline class="cost" points="([^"]*)"/.exec(svg)?.[1]).toBe('100,136 140,16');
     expect(svg).toContain('>$0.00400</text>');
   });
 
   it("shows each step's tokens and $ when hovered", () => {
-    const svg = costChart([step(7, 'create_payment_link', [1200, 80], 0.000228, 0.0005)]).value;
+    const svg = String(costChart([step(7, 'create_payment_link', [1200, 80], 0.000228, 0.0005)]));
 
     expect(svg).toContain(
       '<title>#7 create_payment_link: 1,200 in + 80 out tokens, $0.00023 (running total $0.00050), model gpt-4o-mini</title>',
@@ -72,10 +74,9 @@ describe('costChart', () => {
   });
 
   it('labels a step where the model wrote text, and shortens long tool names', () => {
-    const svg = costChart([
-      step(2, '', [5, 5], 0, 0),
-      step(3, 'a_tool_with_a_very_long_name', [5, 5], 0, 0),
-    ]).value;
+    const svg = String(
+      costChart([step(2, '', [5, 5], 0, 0), step(3, 'a_tool_with_a_very_long_name', [5, 5], 0, 0)]),
+    );
 
     expect([...svg.matchAll(/rotate\([^)]*\)">([^<]*)<\/text>/g)].map((match) => match[1])).toEqual([
       '(text)',
@@ -86,7 +87,7 @@ describe('costChart', () => {
 
 describe('costSection', () => {
   it('draws no $ line and says why when the model has no price', () => {
-    const html = costSection([step(2, 'lookup_customer', [412, 9], 0, 0)]).value;
+    const html = String(costSection([step(2, 'lookup_customer', [412, 9], 0, 0)]));
 
     expect(html).not.toContain('<polyline');
     expect(html).toContain('No $ line: this model has no known price');
@@ -94,6 +95,6 @@ describe('costSection', () => {
   });
 
   it('says so when the thread has no model step yet', () => {
-    expect(costSection([]).value).toContain('<p>No model steps yet.</p>');
+    expect(String(costSection([]))).toContain('<p>No model steps yet.</p>');
   });
 });

@@ -69,6 +69,7 @@ describe('POST /ui/threads (the start form)', () => {
     );
 
     expect(response.status).toBe(403);
+    expect(response.headers.get('X-Frame-Options')).toBe('DENY');
     expect(await response.text()).toContain('This form only works from the page it is on.');
     expect(ui.started).toEqual([]);
   });

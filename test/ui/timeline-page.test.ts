@@ -151,5 +151,6 @@ describe('GET /ui/threads/:id (the timeline)', () => {
     expect(page.status).toBe(404);
     expect(page.body).toContain('<h1>Thread not found</h1>');
     expect(page.body).not.toContain('<script>');
+    expect(page.headers.get('Content-Security-Policy')).toMatch(/^default-src 'none';/);
   });
 });
