@@ -56,7 +56,20 @@ const finishReasonArb = fc.oneof(
   fc.string({ maxLength: 20 }),
 );
 const tokensArb = fc.oneof(fc.nat({ max: 2_000_000 }), fc.constant(null));
-const functionArb = fc.record({ name: toolNameArb, arguments: argumentsArb }, { requiredKeys: ['name'] });
+/** A well-formed call of each kind, so the runs reach every branch of `step`, not only the error streak. */
+const wellFormedFunctionArb = fc.constantFrom(
+  { name: 'lookup_invoice', arguments: '{"invoiceId":"INV-1001"}' },
+  { name: 'create_refund', arguments: '{"invoiceId":"INV-1001","amountEur":50}' },
+  { name: 'done_for_now', arguments: '{"message":"done"}' },
+  { name: 'request_human_input', arguments: { question: 'which one?' } },
+);
+const functionArb = fc.oneof(
+  {
+    arbitrary: fc.record({ name: toolNameArb, arguments: argumentsArb }, { requiredKeys: ['name'] }),
+    weight: 2,
+  },
+  { arbitrary: wellFormedFunctionArb, weight: 1 },
+);
 
 /** A chat completion as the spec allows it, with arbitrary text, tool calls and finish reasons. */
 const readableCompletionArb = fc
