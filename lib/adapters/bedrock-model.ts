@@ -145,19 +145,20 @@ export class BedrockModel implements Model {
   }
 }
 
-const STOP_REASONS: Readonly<Record<string, ModelReply['stopReason']>> = {
-  tool_use: 'tool_use',
-  end_turn: 'end_turn',
-  max_tokens: 'max_tokens',
-  malformed_tool_use: 'malformed_tool_use',
-  malformed_model_output: 'malformed_tool_use',
-  guardrail_intervened: 'guardrail_intervened',
+// A Map, not an object: a stop reason named `constructor` must not find what every object inherits.
+const STOP_REASONS: ReadonlyMap<string, ModelReply['stopReason']> = new Map([
+  ['tool_use', 'tool_use'],
+  ['end_turn', 'end_turn'],
+  ['max_tokens', 'max_tokens'],
+  ['malformed_tool_use', 'malformed_tool_use'],
+  ['malformed_model_output', 'malformed_tool_use'],
+  ['guardrail_intervened', 'guardrail_intervened'],
   // The model provider's own filter blocked the reply: a person should look, as for a guardrail.
-  content_filtered: 'guardrail_intervened',
-};
+  ['content_filtered', 'guardrail_intervened'],
+]);
 
 const mapStopReason = (stopReason: string | undefined): ModelReply['stopReason'] =>
-  (stopReason !== undefined && STOP_REASONS[stopReason]) || 'other';
+  STOP_REASONS.get(stopReason ?? '') ?? 'other';
 
 const TRANSIENT_NAMES = new Set([
   'ThrottlingException',

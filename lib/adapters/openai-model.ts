@@ -210,19 +210,20 @@ const parseCompletion = (status: number, text: string): AttemptResult<ChatComple
   return { ok: true, value: parsed.data };
 };
 
-const FINISH_REASONS: Readonly<Record<string, ModelReply['stopReason']>> = {
-  tool_calls: 'tool_use',
-  function_call: 'tool_use',
-  stop: 'end_turn',
-  length: 'max_tokens',
-  content_filter: 'guardrail_intervened',
-};
+// A Map, not an object: a server's `constructor` or `__proto__` must not find what every object inherits.
+const FINISH_REASONS: ReadonlyMap<string, ModelReply['stopReason']> = new Map([
+  ['tool_calls', 'tool_use'],
+  ['function_call', 'tool_use'],
+  ['stop', 'end_turn'],
+  ['length', 'max_tokens'],
+  ['content_filter', 'guardrail_intervened'],
+]);
 
 const mapFinishReason = (
   reason: string | null | undefined,
   calledTool: boolean,
 ): ModelReply['stopReason'] => {
-  const mapped = (reason && FINISH_REASONS[reason]) || 'other';
+  const mapped = FINISH_REASONS.get(reason ?? '') ?? 'other';
   // Some servers (older Ollama, some vLLM tool parsers) say `stop` beside a tool call.
   return mapped === 'end_turn' && calledTool ? 'tool_use' : mapped;
 };

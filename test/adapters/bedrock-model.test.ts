@@ -144,6 +144,8 @@ describe('BedrockModel reply', () => {
     ['content_filtered', 'guardrail_intervened'],
     ['stop_sequence', 'other'],
     ['model_context_window_exceeded', 'other'],
+    // Not a stop reason Bedrock has, but names every plain object inherits must map to other too.
+    ['constructor' as StopReason, 'other'],
     [undefined, 'other'],
   ])('maps the stop reason %s to %s', async (stopReason, expected) => {
     bedrock.on(ConverseCommand).resolves(converseOutput([{ text: 'Done.' }], stopReason));

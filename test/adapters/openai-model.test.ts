@@ -157,6 +157,8 @@ describe('OpenAICompatibleModel reply', () => {
     ['length', 'max_tokens'],
     ['content_filter', 'guardrail_intervened'],
     ['eos', 'other'],
+    ['constructor', 'other'],
+    ['__proto__', 'other'],
     [null, 'other'],
   ])('maps the finish reason %s to %s when no tool was called', async (finishReason, expected) => {
     server.respond({ body: chatCompletion({ content: 'I would rather talk.' }, finishReason) });

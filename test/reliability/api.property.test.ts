@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IngressMessageSchema } from '../../lib/adapters/ingress-message.ts';
 import { AUTHORIZED, createTestApi, seedThread, type TestApi } from '../api/harness.ts';
-import { createRecorder } from './record.ts';
+import { checkProperty, propertyTimeout } from './property-runs.ts';
+import { createRecorder, serverErrorsIn } from './record.ts';
 
 const recorder = createRecorder('api');
 afterAll(() => recorder.flush());
-const RUNS = 250;
 
 const ROUTES = [
   '/threads',
@@ -85,96 +85,109 @@ const headersArb = fc
 const storeSnapshot = async (api: TestApi) => JSON.stringify(await api.store.load('thread-1'));
 
 describe('every POST route under arbitrary bodies and headers', () => {
-  it('answers 2xx or a clear 4xx, never a 500, and queues only valid messages, at most one per request', async () => {
-    const statuses: Record<string, number> = {};
-    let tried = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...ROUTES),
-        threadIdArb,
-        bodyArb,
-        headersArb,
-        async (route, threadId, body, headers) => {
-          const api = createTestApi({ maxBodyBytes: 4096 });
-          await seedThread(api);
-          const before = await storeSnapshot(api);
-          const path = route.replace('{id}', encodeURIComponent(threadId));
-          let request: Request;
-          try {
-            request = new Request(`http://test${path}`, { method: 'POST', headers, body });
-          } catch {
-            fc.pre(false); // a request fetch itself refuses never reaches the app
-            return;
-          }
-          tried += 1;
-          const response = await api.app.request(request);
-          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+  it(
+    'answers 2xx or a clear 4xx, never a 500, and queues only valid messages, at most one per request',
+    async () => {
+      const statuses: Record<string, number> = {};
+      const tried = await checkProperty(
+        fc.asyncProperty(
+          fc.constantFrom(...ROUTES),
+          threadIdArb,
+          bodyArb,
+          headersArb,
+          async (route, threadId, body, headers) => {
+            const api = createTestApi({ maxBodyBytes: 4096 });
+            await seedThread(api);
+            const before = await storeSnapshot(api);
+            const path = route.replace('{id}', encodeURIComponent(threadId));
+            let request: Request;
+            try {
+              request = new Request(`http://test${path}`, { method: 'POST', headers, body });
+            } catch {
+              fc.pre(false); // a request fetch itself refuses never reaches the app
+              return;
+            }
+            const response = await api.app.request(request);
+            statuses[response.status] = (statuses[response.status] ?? 0) + 1;
 
-          expect(response.status, await response.clone().text()).toBeLessThan(500);
-          expect(api.logged).toEqual([]);
-          if (response.status >= 400) {
-            const text = await response.text();
-            expect(text.length).toBeGreaterThan(0);
-            expect(api.ingress.sent).toEqual([]);
-          }
-          expect(api.ingress.sent.length).toBeLessThanOrEqual(1);
-          for (const message of api.ingress.sent)
-            expect(IngressMessageSchema.safeParse(message).success).toBe(true);
-          if (
-            route !== '/threads/{id}/pause' &&
-            route !== '/threads/{id}/cancel' &&
-            route !== '/threads/{id}/resume'
-          ) {
-            expect(await storeSnapshot(api)).toBe(before); // only the ingest function writes messages
-          }
-        },
-      ),
-      { numRuns: RUNS },
-    );
-    recorder.record('POST routes, arbitrary bodies and headers', {
-      inputsTried: tried,
-      eventsLost: 0,
-      eventsDuplicated: 0,
-      notes: { statuses },
-    });
-  });
+            expect(response.status, await response.clone().text()).toBeLessThan(500);
+            expect(api.logged).toEqual([]);
+            if (response.status >= 400) {
+              const text = await response.text();
+              expect(text.length).toBeGreaterThan(0);
+              expect(api.ingress.sent).toEqual([]);
+            }
+            expect(api.ingress.sent.length).toBeLessThanOrEqual(1);
+            for (const message of api.ingress.sent)
+              expect(IngressMessageSchema.safeParse(message).success).toBe(true);
+            if (
+              route !== '/threads/{id}/pause' &&
+              route !== '/threads/{id}/cancel' &&
+              route !== '/threads/{id}/resume'
+            ) {
+              expect(await storeSnapshot(api)).toBe(before); // only the ingest function writes messages
+            }
+          },
+        ),
+        250,
+      );
+      recorder.record('POST routes, arbitrary bodies and headers', {
+        edge: 'API requests',
+        inputsTried: tried,
+        eventsLost: 0,
+        eventsDuplicated: 0,
+        serverErrors: serverErrorsIn(statuses),
+        notes: { statuses },
+      });
+    },
+    propertyTimeout(),
+  );
 
-  it('queues one message key for a start retried with the same Idempotency-Key', async () => {
-    let tried = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.string({
-          unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)),
-          minLength: 1,
-          maxLength: 255,
-        }),
-        fc.string({ minLength: 1, maxLength: 300 }).filter((text) => text.trim().length > 0),
-        fc.integer({ min: 2, max: 5 }),
-        async (key, message, times) => {
-          tried += 1;
-          const api = createTestApi();
-          const post = () =>
-            api.app.request('/threads', {
-              method: 'POST',
-              headers: { ...AUTHORIZED, 'Content-Type': 'application/json', 'Idempotency-Key': key },
-              body: JSON.stringify({ agent: 'billing', message }),
-            });
-          const responses = await Promise.all(Array.from({ length: times }, post));
-          const ids = await Promise.all(
-            responses.map(async (response) => (await response.json()) as unknown),
-          );
-          for (const response of responses) expect(response.status).toBe(202);
-          expect(new Set(ids.map((id) => JSON.stringify(id))).size).toBe(1);
-          // The FIFO queue deduplicates by key: one key is one message, one thread.
-          expect(new Set(api.ingress.sent.map((sent) => `${sent.threadId}/${sent.key}`)).size).toBe(1);
-        },
-      ),
-      { numRuns: 100 },
-    );
-    recorder.record('POST /threads retried with one Idempotency-Key', {
-      inputsTried: tried,
-      eventsLost: 0,
-      eventsDuplicated: 0,
-    });
-  });
+  it(
+    'queues one message key for a start retried with the same Idempotency-Key',
+    async () => {
+      const statuses: Record<string, number> = {};
+      const tried = await checkProperty(
+        fc.asyncProperty(
+          fc.string({
+            unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)),
+            minLength: 1,
+            maxLength: 255,
+          }),
+          fc.string({ minLength: 1, maxLength: 300 }).filter((text) => text.trim().length > 0),
+          fc.integer({ min: 2, max: 5 }),
+          async (key, message, times) => {
+            const api = createTestApi();
+            const post = () =>
+              api.app.request('/threads', {
+                method: 'POST',
+                headers: { ...AUTHORIZED, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+                body: JSON.stringify({ agent: 'billing', message }),
+              });
+            const responses = await Promise.all(Array.from({ length: times }, post));
+            const ids = await Promise.all(
+              responses.map(async (response) => (await response.json()) as unknown),
+            );
+            for (const response of responses) {
+              statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+              expect(response.status).toBe(202);
+            }
+            expect(new Set(ids.map((id) => JSON.stringify(id))).size).toBe(1);
+            // The FIFO queue deduplicates by key: one key is one message, one thread.
+            expect(new Set(api.ingress.sent.map((sent) => `${sent.threadId}/${sent.key}`)).size).toBe(1);
+          },
+        ),
+        100,
+      );
+      recorder.record('POST /threads retried with one Idempotency-Key', {
+        edge: 'API requests',
+        inputsTried: tried,
+        eventsLost: 0,
+        eventsDuplicated: 0,
+        serverErrors: serverErrorsIn(statuses),
+        notes: { statuses },
+      });
+    },
+    propertyTimeout(),
+  );
 });

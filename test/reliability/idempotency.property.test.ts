@@ -10,10 +10,12 @@ import { createApp } from '../../lib/api/app.ts';
 import { AUTHORIZED, createTestApi } from '../api/harness.ts';
 import { sqsEvent, sqsRecord } from '../lambdas/support.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { createRecorder } from './record.ts';
+import { checkProperty, propertyTimeout } from './property-runs.ts';
+import { createRecorder, serverErrorsIn } from './record.ts';
 
 const recorder = createRecorder('idempotency');
 afterAll(() => recorder.flush());
+/** Each run races a dynalite table through a scheduler: a few hundred ms, so fewer runs than elsewhere. */
 const RUNS = 40;
 
 let dynamo: LocalDynamo;
@@ -195,147 +197,168 @@ const tally = (into: Record<string, number>, answers: readonly Answer[]) => {
 };
 
 describe('Idempotency-Key retries racing the ingest function, on dynalite', () => {
-  it('answers every retry of a start the same and leaves one thread with one start, whatever the interleaving', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.scheduler(),
-        wavesArb,
-        fc.boolean(),
-        fc.boolean(),
-        async (s, waves, deduplicate, chosen) => {
-          run += 1;
-          const race = createRace(s, deduplicate);
-          const headers = { 'Idempotency-Key': `order-${run}` };
-          const bodies: Record<Variant, object> = {
-            same: { agent: 'billing', message: 'text A', ...(chosen ? { threadId: `invoice-${run}` } : {}) },
-            'other-text': { agent: 'billing', message: 'text B' },
-            'other-thread': { agent: 'billing', message: 'text A', threadId: `other-${run}` },
-          };
-
-          const answers = await s.waitFor(
-            (async () => {
-              const all = await runWaves(waves, (variant) => race.post('/threads', bodies[variant], headers));
-              await race.queue.drained();
-              return all;
-            })(),
-          );
-
-          tally(seen.starts, answers);
-          const { winner, answer } = expectOneWinner(answers);
-          expect(answer.status, JSON.stringify(countStatuses(answers))).toBe(202);
-          const { threadId } = answer.body as { threadId: string };
-          const thread = await race.read.load(threadId);
-          const text = winner === 'other-text' ? 'text B' : 'text A';
-          expect(thread.events.map((event) => [event.seq, event.type, event.data])).toEqual([
-            [1, 'user-message', { text, channel: 'api', untrusted: false }],
-          ]);
-          expect(race.orchestrator.startedTurns).toEqual([`${threadId}-1`]);
-          expect(race.queue.failedDeliveries).toBe(0);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-    recorder.record('POST /threads retries racing ingest (dynalite, scheduled interleavings)', {
-      inputsTried: RUNS,
-      eventsLost: 0,
-      eventsDuplicated: 0,
-      notes: { statuses: seen.starts },
-    });
-  });
-
-  it('answers every retry of a message the same, also when a cancel lands between them, and appends it at most once', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.scheduler(),
-        wavesArb,
-        fc.boolean(),
-        fc.option(fc.nat({ max: 3 }), { nil: undefined }),
-        async (s, waves, deduplicate, cancelBeforeWave) => {
-          run += 1;
-          const race = createRace(s, deduplicate);
-          const threadId = `thread-${run}`;
-          const seed = new DynamoThreadStore({
-            tableName,
-            payloads: new InMemoryPayloadStore(),
-            client: dynamo.client,
-          });
-          await seed.create({ threadId, agent: 'billing', at: race.api.clock.now() });
-          await seed.append(threadId, [
-            {
-              id: `seed-${run}`,
-              at: race.api.clock.now(),
-              key: `seed-${run}`,
-              type: 'user-message',
-              data: { text: 'hi', channel: 'api', untrusted: false },
-            },
-          ]);
-          const headers = { 'Idempotency-Key': `msg-${run}` };
-          const path = `/threads/${threadId}/messages`;
-          const bodies: Record<Variant, object> = {
-            same: { message: 'text A' },
-            'other-text': { message: 'text B' },
-            'other-thread': { message: 'text C' },
-          };
-          const cancelAt = cancelBeforeWave === undefined ? -1 : Math.min(cancelBeforeWave, waves.length - 1);
-          let cancelled: Promise<{ status: number }> = Promise.resolve({ status: 202 });
-
-          const answers = await s.waitFor(
-            (async () => {
-              const all: Answer[] = [];
-              for (const [index, wave] of waves.entries()) {
-                // The cancel races the wave it starts with.
-                if (index === cancelAt) cancelled = race.post(`/threads/${threadId}/cancel`, {}, {});
-                all.push(...(await runWaves([wave], (variant) => race.post(path, bodies[variant], headers))));
-              }
-              await cancelled;
-              await race.queue.drained();
-              return all;
-            })(),
-          );
-
-          tally(seen.messages, answers);
-          expect((await cancelled).status).toBe(202);
-          const { winner, answer } = expectOneWinner(answers);
-          const thread = await race.read.load(threadId);
-          const messages = thread.events.filter(
-            (event) => event.type === 'user-message' && event.key !== `seed-${run}`,
-          );
-          const text = { same: 'text A', 'other-text': 'text B', 'other-thread': 'text C' }[winner];
-          const summary = JSON.stringify({
-            statuses: countStatuses(answers),
-            events: thread.events.map((event) => event.type),
-          });
-          if (answer.status === 202) {
-            expect(answer.body).toEqual({ threadId });
-            expect(
-              messages.map((event) => event.data),
-              summary,
-            ).toEqual([{ text, channel: 'api', untrusted: false }]);
-          } else {
-            expect(answer, summary).toEqual({
-              variant: winner,
-              status: 409,
-              body: {
-                error: 'conflict',
-                message: `thread ${threadId} is cancelled: it takes no more messages`,
+  it(
+    'answers every retry of a start the same and leaves one thread with one start, whatever the interleaving',
+    async () => {
+      const tried = await checkProperty(
+        fc.asyncProperty(
+          fc.scheduler(),
+          wavesArb,
+          fc.boolean(),
+          fc.boolean(),
+          async (s, waves, deduplicate, chosen) => {
+            run += 1;
+            const race = createRace(s, deduplicate);
+            const headers = { 'Idempotency-Key': `order-${run}` };
+            const bodies: Record<Variant, object> = {
+              same: {
+                agent: 'billing',
+                message: 'text A',
+                ...(chosen ? { threadId: `invoice-${run}` } : {}),
               },
-            });
-            expect(messages, summary).toEqual([]);
-          }
-          expect(race.orchestrator.startedTurns).toEqual([]);
-          expect(race.queue.failedDeliveries).toBe(0);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-    recorder.record(
-      'POST /threads/{id}/messages retries racing ingest and a cancel (dynalite, scheduled interleavings)',
-      {
-        inputsTried: RUNS,
+              'other-text': { agent: 'billing', message: 'text B' },
+              'other-thread': { agent: 'billing', message: 'text A', threadId: `other-${run}` },
+            };
+
+            const answers = await s.waitFor(
+              (async () => {
+                const all = await runWaves(waves, (variant) =>
+                  race.post('/threads', bodies[variant], headers),
+                );
+                await race.queue.drained();
+                return all;
+              })(),
+            );
+
+            tally(seen.starts, answers);
+            const { winner, answer } = expectOneWinner(answers);
+            expect(answer.status, JSON.stringify(countStatuses(answers))).toBe(202);
+            const { threadId } = answer.body as { threadId: string };
+            const thread = await race.read.load(threadId);
+            const text = winner === 'other-text' ? 'text B' : 'text A';
+            expect(thread.events.map((event) => [event.seq, event.type, event.data])).toEqual([
+              [1, 'user-message', { text, channel: 'api', untrusted: false }],
+            ]);
+            expect(race.orchestrator.startedTurns).toEqual([`${threadId}-1`]);
+            expect(race.queue.failedDeliveries).toBe(0);
+          },
+        ),
+        RUNS,
+      );
+      recorder.record('POST /threads retries racing ingest (dynalite, scheduled interleavings)', {
+        edge: 'API requests',
+        inputsTried: tried,
         eventsLost: 0,
         eventsDuplicated: 0,
-        notes: { statuses: seen.messages },
-      },
-    );
-  });
+        serverErrors: serverErrorsIn(seen.starts),
+        notes: { statuses: seen.starts },
+      });
+    },
+    propertyTimeout(),
+  );
+
+  it(
+    'answers every retry of a message the same, also when a cancel lands between them, and appends it at most once',
+    async () => {
+      const tried = await checkProperty(
+        fc.asyncProperty(
+          fc.scheduler(),
+          wavesArb,
+          fc.boolean(),
+          fc.option(fc.nat({ max: 3 }), { nil: undefined }),
+          async (s, waves, deduplicate, cancelBeforeWave) => {
+            run += 1;
+            const race = createRace(s, deduplicate);
+            const threadId = `thread-${run}`;
+            const seed = new DynamoThreadStore({
+              tableName,
+              payloads: new InMemoryPayloadStore(),
+              client: dynamo.client,
+            });
+            await seed.create({ threadId, agent: 'billing', at: race.api.clock.now() });
+            await seed.append(threadId, [
+              {
+                id: `seed-${run}`,
+                at: race.api.clock.now(),
+                key: `seed-${run}`,
+                type: 'user-message',
+                data: { text: 'hi', channel: 'api', untrusted: false },
+              },
+            ]);
+            const headers = { 'Idempotency-Key': `msg-${run}` };
+            const path = `/threads/${threadId}/messages`;
+            const bodies: Record<Variant, object> = {
+              same: { message: 'text A' },
+              'other-text': { message: 'text B' },
+              'other-thread': { message: 'text C' },
+            };
+            const cancelAt =
+              cancelBeforeWave === undefined ? -1 : Math.min(cancelBeforeWave, waves.length - 1);
+            let cancelled: Promise<{ status: number }> = Promise.resolve({ status: 202 });
+
+            const answers = await s.waitFor(
+              (async () => {
+                const all: Answer[] = [];
+                for (const [index, wave] of waves.entries()) {
+                  // The cancel races the wave it starts with.
+                  if (index === cancelAt) cancelled = race.post(`/threads/${threadId}/cancel`, {}, {});
+                  all.push(
+                    ...(await runWaves([wave], (variant) => race.post(path, bodies[variant], headers))),
+                  );
+                }
+                await cancelled;
+                await race.queue.drained();
+                return all;
+              })(),
+            );
+
+            tally(seen.messages, answers);
+            expect((await cancelled).status).toBe(202);
+            const { winner, answer } = expectOneWinner(answers);
+            const thread = await race.read.load(threadId);
+            const messages = thread.events.filter(
+              (event) => event.type === 'user-message' && event.key !== `seed-${run}`,
+            );
+            const text = { same: 'text A', 'other-text': 'text B', 'other-thread': 'text C' }[winner];
+            const summary = JSON.stringify({
+              statuses: countStatuses(answers),
+              events: thread.events.map((event) => event.type),
+            });
+            if (answer.status === 202) {
+              expect(answer.body).toEqual({ threadId });
+              expect(
+                messages.map((event) => event.data),
+                summary,
+              ).toEqual([{ text, channel: 'api', untrusted: false }]);
+            } else {
+              expect(answer, summary).toEqual({
+                variant: winner,
+                status: 409,
+                body: {
+                  error: 'conflict',
+                  message: `thread ${threadId} is cancelled: it takes no more messages`,
+                },
+              });
+              expect(messages, summary).toEqual([]);
+            }
+            expect(race.orchestrator.startedTurns).toEqual([]);
+            expect(race.queue.failedDeliveries).toBe(0);
+          },
+        ),
+        RUNS,
+      );
+      recorder.record(
+        'POST /threads/{id}/messages retries racing ingest and a cancel (dynalite, scheduled interleavings)',
+        {
+          edge: 'API requests',
+          inputsTried: tried,
+          eventsLost: 0,
+          eventsDuplicated: 0,
+          serverErrors: serverErrorsIn(seen.messages),
+          notes: { statuses: seen.messages },
+        },
+      );
+    },
+    propertyTimeout(),
+  );
 });

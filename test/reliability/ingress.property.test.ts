@@ -4,6 +4,7 @@ import { createHandler } from '../../lambdas/ingest.ts';
 import { parseIngressBody } from '../../lib/service/ingress-body.ts';
 import { createHandlerHarness, sqsEvent, sqsRecord } from '../lambdas/support.ts';
 import { userMessage } from '../service/harness.ts';
+import { checkProperty, propertyTimeout } from './property-runs.ts';
 import { createRecorder } from './record.ts';
 
 const recorder = createRecorder('ingress queue');
@@ -45,85 +46,99 @@ const bodyArb = fc.oneof(
 );
 
 describe('the ingest handler under arbitrary queue messages', () => {
-  it('parseIngressBody never throws', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json()), (body) => {
-        const parsed = parseIngressBody(body);
-        expect(typeof parsed.ok).toBe('boolean');
-      }),
-      { numRuns: 300 },
-    );
-    recorder.record('parseIngressBody on arbitrary strings and JSON', {
-      inputsTried: 300,
-      eventsLost: 0,
-      eventsDuplicated: 0,
-    });
-  });
+  it(
+    'parseIngressBody never throws',
+    async () => {
+      const tried = await checkProperty(
+        fc.property(fc.oneof(fc.string(), fc.json()), (body) => {
+          const parsed = parseIngressBody(body);
+          expect(typeof parsed.ok).toBe('boolean');
+        }),
+        300,
+      );
+      recorder.record('parseIngressBody on arbitrary strings and JSON', {
+        edge: 'SQS ingress messages',
+        inputsTried: tried,
+        eventsLost: 0,
+        eventsDuplicated: 0,
+      });
+    },
+    propertyTimeout(),
+  );
 
-  it('reports each invalid message as a batch item failure and appends each valid one exactly once, delivered twice', async () => {
-    let tried = 0;
-    let invalid = 0;
-    let appended = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(bodyArb, { minLength: 1, maxLength: 8 }), async (bodies) => {
-        const { handlerDeps, store, thread, orchestrator } = createHandlerHarness();
-        await thread('th-a', [userMessage('an earlier message')]);
-        await thread('th-b', [userMessage('an earlier message')]);
-        const handle = createHandler(handlerDeps);
-        // Each record gets its own key and group, so no failure holds another record back.
-        const records = bodies.map(({ body }, index) =>
-          sqsRecord(`m-${index}`, body.replace('"key":"KEY"', `"key":"key-${index}"`), `group-${index}`),
-        );
-        tried += records.length;
-        // The schema is the oracle for validity; a valid message still fails, clearly, when it names a
-        // thread that does not exist or an agent nobody runs (the queue retries it, then dead-letters it).
-        const outcomes = records.map((record) => {
-          const parsed = parseIngressBody(record.body);
-          if (!parsed.ok) return { fails: true, invalid: true } as const;
-          const { message } = parsed;
-          const fails =
-            message.kind === 'start'
-              ? !handlerDeps.service.agents.has(message.agent)
-              : !['th-a', 'th-b'].includes(message.threadId);
-          return { fails, invalid: false, message } as const;
-        });
-        const expectedFailures = outcomes.flatMap((outcome, index) => (outcome.fails ? [`m-${index}`] : []));
-
-        const first = await handle(sqsEvent(...records));
-        const second = await handle(sqsEvent(...[...records].reverse()));
-
-        for (const response of [first, second]) {
-          expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(
-            [...expectedFailures].sort(),
+  it(
+    'reports each invalid message as a batch item failure and appends each valid one exactly once, delivered twice',
+    async () => {
+      let messages = 0;
+      let invalid = 0;
+      let appended = 0;
+      const tried = await checkProperty(
+        fc.asyncProperty(fc.array(bodyArb, { minLength: 1, maxLength: 8 }), async (bodies) => {
+          const { handlerDeps, store, thread, orchestrator } = createHandlerHarness();
+          await thread('th-a', [userMessage('an earlier message')]);
+          await thread('th-b', [userMessage('an earlier message')]);
+          const handle = createHandler(handlerDeps);
+          // Each record gets its own key and group, so no failure holds another record back.
+          const records = bodies.map(({ body }, index) =>
+            sqsRecord(`m-${index}`, body.replace('"key":"KEY"', `"key":"key-${index}"`), `group-${index}`),
           );
-        }
-        const threadIds = new Set(
-          outcomes.flatMap((outcome) => (outcome.message ? [outcome.message.threadId] : [])),
-        );
-        const threads = await Promise.all([...threadIds].map((id) => store.load(id).catch(() => undefined)));
-        const keys = threads.flatMap(
-          (loaded) => loaded?.events.flatMap((event) => (event.key ? [event.key] : [])) ?? [],
-        );
-        outcomes.forEach((outcome, index) => {
-          const count = keys.filter((key) => key === outcome.message?.key).length;
-          expect(count, `record m-${index}`).toBe(outcome.fails ? 0 : 1);
-        });
-        // One execution per turn: a turn is started at most once per <thread>-<seq>.
-        const starts = orchestrator.calls.flatMap((call) =>
-          call.method === 'startTurn' ? [`${call.threadId}-${call.seq}`] : [],
-        );
-        const expectedFailuresCount = expectedFailures.length;
-        expect(new Set(starts).size).toBeLessThanOrEqual(records.length - expectedFailuresCount);
-        invalid += outcomes.filter((outcome) => outcome.invalid).length;
-        appended += records.length - expectedFailuresCount;
-      }),
-      { numRuns: 150 },
-    );
-    recorder.record('SQS batches of arbitrary messages, each batch delivered twice', {
-      inputsTried: tried,
-      eventsLost: 0,
-      eventsDuplicated: 0,
-      notes: { invalidReported: invalid, validAppendedOnce: appended },
-    });
-  });
+          messages += records.length;
+          // The schema is the oracle for validity; a valid message still fails, clearly, when it names a
+          // thread that does not exist or an agent nobody runs (the queue retries it, then dead-letters it).
+          const outcomes = records.map((record) => {
+            const parsed = parseIngressBody(record.body);
+            if (!parsed.ok) return { fails: true, invalid: true } as const;
+            const { message } = parsed;
+            const fails =
+              message.kind === 'start'
+                ? !handlerDeps.service.agents.has(message.agent)
+                : !['th-a', 'th-b'].includes(message.threadId);
+            return { fails, invalid: false, message } as const;
+          });
+          const expectedFailures = outcomes.flatMap((outcome, index) =>
+            outcome.fails ? [`m-${index}`] : [],
+          );
+
+          const first = await handle(sqsEvent(...records));
+          const second = await handle(sqsEvent(...[...records].reverse()));
+
+          for (const response of [first, second]) {
+            expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(
+              [...expectedFailures].sort(),
+            );
+          }
+          const threadIds = new Set(
+            outcomes.flatMap((outcome) => (outcome.message ? [outcome.message.threadId] : [])),
+          );
+          const threads = await Promise.all(
+            [...threadIds].map((id) => store.load(id).catch(() => undefined)),
+          );
+          const keys = threads.flatMap(
+            (loaded) => loaded?.events.flatMap((event) => (event.key ? [event.key] : [])) ?? [],
+          );
+          outcomes.forEach((outcome, index) => {
+            const count = keys.filter((key) => key === outcome.message?.key).length;
+            expect(count, `record m-${index}`).toBe(outcome.fails ? 0 : 1);
+          });
+          // One execution per turn: a turn is started at most once per <thread>-<seq>.
+          const starts = orchestrator.calls.flatMap((call) =>
+            call.method === 'startTurn' ? [`${call.threadId}-${call.seq}`] : [],
+          );
+          const expectedFailuresCount = expectedFailures.length;
+          expect(new Set(starts).size).toBeLessThanOrEqual(records.length - expectedFailuresCount);
+          invalid += outcomes.filter((outcome) => outcome.invalid).length;
+          appended += records.length - expectedFailuresCount;
+        }),
+        150,
+      );
+      recorder.record('SQS batches of arbitrary messages, each batch delivered twice', {
+        edge: 'SQS ingress messages',
+        inputsTried: tried,
+        eventsLost: 0,
+        eventsDuplicated: 0,
+        notes: { messages, invalidReported: invalid, validAppendedOnce: appended },
+      });
+    },
+    propertyTimeout(),
+  );
 });

@@ -8,6 +8,7 @@ import { parseMail } from '../../lib/adapters/mime-mail.ts';
 import { RawMailNotFoundError } from '../../lib/adapters/s3-raw-mail.ts';
 import { checkReferenceWith } from '../lambdas/support.ts';
 import { APPROVER, createHarness, modelStep, userMessage } from '../service/harness.ts';
+import { checkProperty, propertyTimeout } from './property-runs.ts';
 import { createRecorder } from './record.ts';
 
 const recorder = createRecorder('inbound mail');
@@ -95,95 +96,104 @@ const damage = (raw: Uint8Array, change: Damage) => {
 };
 
 describe('MIME parsing under arbitrary bytes', () => {
-  it('parseMail never crashes on arbitrary bytes or damaged fixtures', async () => {
-    let tried = 0;
-    const rawArb = fc.oneof(
-      fc.uint8Array({ maxLength: 2000 }),
-      fc.string({ maxLength: 2000 }).map((text) => new TextEncoder().encode(text)),
-      fc
-        .tuple(fc.constantFrom(...mimeFixtures.values()), bytesMutationArb)
-        .map(([raw, change]) => damage(raw, change)),
-    );
-    await fc.assert(
-      fc.asyncProperty(rawArb, async (raw) => {
-        tried += 1;
-        const mail = await parseMail(raw);
-        expect(typeof mail.text).toBe('string');
-        expect(Array.isArray(mail.references)).toBe(true);
-      }),
-      { numRuns: 200 },
-    );
-    recorder.record('parseMail on arbitrary bytes and damaged fixtures', {
-      inputsTried: tried,
-      eventsLost: 0,
-      eventsDuplicated: 0,
-    });
-  });
+  it(
+    'parseMail never crashes on arbitrary bytes or damaged fixtures',
+    async () => {
+      const rawArb = fc.oneof(
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.string({ maxLength: 2000 }).map((text) => new TextEncoder().encode(text)),
+        fc
+          .tuple(fc.constantFrom(...mimeFixtures.values()), bytesMutationArb)
+          .map(([raw, change]) => damage(raw, change)),
+      );
+      const tried = await checkProperty(
+        fc.asyncProperty(rawArb, async (raw) => {
+          const mail = await parseMail(raw);
+          expect(typeof mail.text).toBe('string');
+          expect(Array.isArray(mail.references)).toBe(true);
+        }),
+        200,
+      );
+      recorder.record('parseMail on arbitrary bytes and damaged fixtures', {
+        edge: 'MIME mail',
+        inputsTried: tried,
+        eventsLost: 0,
+        eventsDuplicated: 0,
+      });
+    },
+    propertyTimeout(),
+  );
 });
 
 describe('the inbound-email handler under mutated SES receipt events', () => {
-  it('queues at most one valid ingress message per mail, or throws only a clear error', async () => {
-    let tried = 0;
-    const outcomes: Record<string, number> = {};
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...sesFixtures),
-        fc.array(mutationArb, { minLength: 0, maxLength: 3 }),
-        fc.option(bytesMutationArb, { nil: undefined }),
-        async (fixture, mutations, mailDamage) => {
-          tried += 1;
-          const harness = createHarness();
-          await harness.thread('th-1', [
-            userMessage('Send Sam a link'),
-            modelStep('create_refund', { invoiceId: 'INV-1', amountEur: 5 }),
-          ]);
-          const sent: IngressMessage[] = [];
-          const handler = createHandler({
-            inbound: {
-              rawMail: {
-                read: async (messageId) => {
-                  const raw = mimeFixtures.get(messageId);
-                  if (!raw) throw new RawMailNotFoundError(`mail/${messageId}`);
-                  return mailDamage ? damage(raw, mailDamage) : raw;
+  it(
+    'queues at most one valid ingress message per mail, or throws only a clear error',
+    async () => {
+      const outcomes: Record<string, number> = {};
+      const tried = await checkProperty(
+        fc.asyncProperty(
+          fc.constantFrom(...sesFixtures),
+          fc.array(mutationArb, { minLength: 0, maxLength: 3 }),
+          fc.option(bytesMutationArb, { nil: undefined }),
+          async (fixture, mutations, mailDamage) => {
+            const harness = createHarness();
+            await harness.thread('th-1', [
+              userMessage('Send Sam a link'),
+              modelStep('create_refund', { invoiceId: 'INV-1', amountEur: 5 }),
+            ]);
+            const sent: IngressMessage[] = [];
+            const handler = createHandler({
+              inbound: {
+                rawMail: {
+                  read: async (messageId) => {
+                    const raw = mimeFixtures.get(messageId);
+                    if (!raw) throw new RawMailNotFoundError(`mail/${messageId}`);
+                    return mailDamage ? damage(raw, mailDamage) : raw;
+                  },
                 },
+                // The SQS adapter parses what it sends: a message ingest would refuse fails here.
+                ingress: { send: async (message) => void sent.push(IngressMessageSchema.parse(message)) },
+                store: harness.store,
+                agentsByRecipient: new Map([['billing@in.example.com', 'refunds']]),
+                inboundDomain: 'in.example.com',
+                agents: harness.deps.agents,
+                people: {
+                  ...harness.deps,
+                  approvers: [APPROVER, 'approver@example.com'],
+                  allowedSenders: ['@example.org', '@example.com'],
+                },
+                checkReference: checkReferenceWith(harness.clock),
               },
-              // The SQS adapter parses what it sends: a message ingest would refuse fails here.
-              ingress: { send: async (message) => void sent.push(IngressMessageSchema.parse(message)) },
-              store: harness.store,
-              agentsByRecipient: new Map([['billing@in.example.com', 'refunds']]),
-              inboundDomain: 'in.example.com',
-              agents: harness.deps.agents,
-              people: {
-                ...harness.deps,
-                approvers: [APPROVER, 'approver@example.com'],
-                allowedSenders: ['@example.org', '@example.com'],
-              },
-              checkReference: checkReferenceWith(harness.clock),
-            },
-            telemetry: silentTelemetry(),
-          });
-          const event = mutations.reduce<Json>((value, mutation) => mutate(value, mutation), fixture as Json);
-          let outcome: string;
-          try {
-            await handler(event);
-            outcome = sent.length === 0 ? 'dropped' : `queued-${sent[0]!.kind}`;
-          } catch (error) {
-            const name = error instanceof Error ? error.name : typeof error;
-            expect(['InvalidPayload', 'RawMailNotFoundError'], String(error)).toContain(name);
-            outcome = name;
-          }
-          const records = (event as { Records?: unknown[] } | null)?.Records;
-          expect(sent.length).toBeLessThanOrEqual(Array.isArray(records) ? records.length : 0);
-          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-        },
-      ),
-      { numRuns: 250 },
-    );
-    recorder.record('inbound-email handler on mutated SES fixtures and damaged mail', {
-      inputsTried: tried,
-      eventsLost: 0,
-      eventsDuplicated: 0,
-      notes: { outcomes },
-    });
-  });
+              telemetry: silentTelemetry(),
+            });
+            const event = mutations.reduce<Json>(
+              (value, mutation) => mutate(value, mutation),
+              fixture as Json,
+            );
+            let outcome: string;
+            try {
+              await handler(event);
+              outcome = sent.length === 0 ? 'dropped' : `queued-${sent[0]!.kind}`;
+            } catch (error) {
+              const name = error instanceof Error ? error.name : typeof error;
+              expect(['InvalidPayload', 'RawMailNotFoundError'], String(error)).toContain(name);
+              outcome = name;
+            }
+            const records = (event as { Records?: unknown[] } | null)?.Records;
+            expect(sent.length).toBeLessThanOrEqual(Array.isArray(records) ? records.length : 0);
+            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+          },
+        ),
+        250,
+      );
+      recorder.record('inbound-email handler on mutated SES fixtures and damaged mail', {
+        edge: 'SES receipt events',
+        inputsTried: tried,
+        eventsLost: 0,
+        eventsDuplicated: 0,
+        notes: { outcomes },
+      });
+    },
+    propertyTimeout(),
+  );
 });

@@ -8,6 +8,7 @@ import { ModelReplySchema } from '../../lib/core/ports.ts';
 import { step } from '../../lib/core/step.ts';
 import { createRefundAgent, deepFreeze, fakeDeps } from '../core/refund-agent.ts';
 import { aThread } from '../support/thread-builder.ts';
+import { checkProperty, propertyTimeout } from './property-runs.ts';
 import { createRecorder } from './record.ts';
 
 const recorder = createRecorder('model output');
@@ -86,41 +87,46 @@ const FOLLOWERS = new Set([
 ]);
 
 describe('core step under arbitrary model replies', () => {
-  it('always ends in a valid next or an escalation, with one model-step per model call and never a throw', async () => {
-    let replies = 0;
-    const endings: Record<string, number> = {};
-    await fc.assert(
-      fc.asyncProperty(fc.array(replyArb, { minLength: 4, maxLength: 4 }), async (script) => {
-        const model = new ScriptedModel(script);
-        const thread = deepFreeze(aThread().user('Refund 50 EUR on INV-1001').build());
+  it(
+    'always ends in a valid next or an escalation, with one model-step per model call and never a throw',
+    async () => {
+      let replies = 0;
+      const endings: Record<string, number> = {};
+      const tried = await checkProperty(
+        fc.asyncProperty(fc.array(replyArb, { minLength: 4, maxLength: 4 }), async (script) => {
+          const model = new ScriptedModel(script);
+          const thread = deepFreeze(aThread().user('Refund 50 EUR on INV-1001').build());
 
-        const result = await step(thread, agent, fakeDeps(model));
+          const result = await step(thread, agent, fakeDeps(model));
 
-        replies += model.requests.length;
-        expect(NextSchema.safeParse(result.next).success).toBe(true);
-        const modelSteps = result.events.filter((event) => event.type === 'model-step');
-        expect(modelSteps).toHaveLength(model.requests.length);
-        // Each model-step is followed by what it led to, or ends the step as a runnable tool call.
-        result.events.forEach((event: NewEvent, index) => {
-          if (event.type !== 'model-step') return;
-          const following = result.events[index + 1];
-          if (following === undefined) expect(result.next.kind).toBe('tool');
-          else expect(FOLLOWERS.has(following.type), following.type).toBe(true);
-        });
-        const last = result.events.at(-1);
-        if (result.next.kind === 'escalate') expect(last?.type).toBe('escalation');
-        // Every model call before the last one was answered by a tool error the model reads.
-        const errors = result.events.filter((event) => event.type === 'tool-error').length;
-        expect(errors).toBeGreaterThanOrEqual(model.requests.length - 1);
-        endings[result.next.kind] = (endings[result.next.kind] ?? 0) + 1;
-      }),
-      { numRuns: 300 },
-    );
-    recorder.record('step() on scripted replies with arbitrary tools, arguments and stop reasons', {
-      inputsTried: replies,
-      eventsLost: 0,
-      eventsDuplicated: 0,
-      notes: { nextKinds: endings },
-    });
-  });
+          replies += model.requests.length;
+          expect(NextSchema.safeParse(result.next).success).toBe(true);
+          const modelSteps = result.events.filter((event) => event.type === 'model-step');
+          expect(modelSteps).toHaveLength(model.requests.length);
+          // Each model-step is followed by what it led to, or ends the step as a runnable tool call.
+          result.events.forEach((event: NewEvent, index) => {
+            if (event.type !== 'model-step') return;
+            const following = result.events[index + 1];
+            if (following === undefined) expect(result.next.kind).toBe('tool');
+            else expect(FOLLOWERS.has(following.type), following.type).toBe(true);
+          });
+          const last = result.events.at(-1);
+          if (result.next.kind === 'escalate') expect(last?.type).toBe('escalation');
+          // Every model call before the last one was answered by a tool error the model reads.
+          const errors = result.events.filter((event) => event.type === 'tool-error').length;
+          expect(errors).toBeGreaterThanOrEqual(model.requests.length - 1);
+          endings[result.next.kind] = (endings[result.next.kind] ?? 0) + 1;
+        }),
+        300,
+      );
+      recorder.record('step() on scripted replies with arbitrary tools, arguments and stop reasons', {
+        edge: 'model output',
+        inputsTried: tried,
+        eventsLost: 0,
+        eventsDuplicated: 0,
+        notes: { modelReplies: replies, nextKinds: endings },
+      });
+    },
+    propertyTimeout(),
+  );
 });

@@ -1,6 +1,20 @@
-import { mkdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * The outside edges the generated inputs are thrown at. A property names the edge its inputs
+ * arrive at; the bench totals the inputs per edge against its target.
+ */
+export const RELIABILITY_EDGES = [
+  'API requests',
+  'SQS ingress messages',
+  'SES receipt events',
+  'MIME mail',
+  'model output',
+  'approval POSTs',
+] as const;
+export type ReliabilityEdge = (typeof RELIABILITY_EDGES)[number];
 
 /**
  * What one reliability check tried and what it saw: the bench summary cites these numbers. A check
@@ -8,20 +22,38 @@ import { fileURLToPath } from 'node:url';
  * `eventsLost: 0` is a zero the test asserted; the loop fault tests count them from the thread.
  */
 export interface ReliabilityEntry {
-  /** Generated inputs tried (property tests) or deliveries/faults made (fault injection). */
+  /** The outside edge a property's generated inputs arrive at; fault injection names none. */
+  edge?: ReliabilityEdge;
+  /** Generated inputs tried (the runs fast-check made) or deliveries made (fault injection). */
   inputsTried?: number;
   faultsInjected?: number;
   eventsLost: number;
   eventsDuplicated: number;
+  /** HTTP answers of 500 or more, for checks that send HTTP requests. */
+  serverErrors?: number;
   /** Anything else worth citing: statuses seen, retries observed. */
   notes?: Record<string, unknown>;
 }
+
+/** How many answers in a tally of HTTP statuses (status → count) were 500 or more. */
+export const serverErrorsIn = (statuses: Readonly<Record<string, number>>): number =>
+  Object.entries(statuses).reduce((sum, [status, count]) => (Number(status) >= 500 ? sum + count : sum), 0);
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RESULTS_FILE = join(ROOT, 'bench', 'results', 'reliability.json');
 const LOCK = `${RESULTS_FILE}.lock`;
 
 type ResultsFile = { generatedAt: string; checks: Record<string, ReliabilityEntry & { at: string }> };
+
+const isRecording = (): boolean => process.env.THREADLINE_RECORD_RELIABILITY === '1';
+
+/**
+ * Starts a fresh record (vitest's global setup calls it once per run): the file then holds the
+ * checks of one run only, never an entry left by a check that was renamed or did not run.
+ */
+export const startRecord = (): void => {
+  if (isRecording()) rmSync(RESULTS_FILE, { force: true });
+};
 
 /**
  * Collects entries in memory; `flush` merges them into bench/results/reliability.json. Test files
@@ -36,7 +68,7 @@ export const createRecorder = (section: string) => {
     },
     flush: async () => {
       // Only `npm run test:reliability` refreshes the record; a plain `npm test` leaves the tree clean.
-      if (process.env.THREADLINE_RECORD_RELIABILITY !== '1') return;
+      if (!isRecording()) return;
       mkdirSync(dirname(RESULTS_FILE), { recursive: true });
       await withLock(() => {
         const current = readResults();
