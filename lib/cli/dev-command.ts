@@ -5,6 +5,7 @@ import { demoOf } from '../adapters/agent-module.ts';
 import { AGENT_MODULES } from '../agents/index.ts';
 import { localAddressOf } from '../local/dev-context.ts';
 import { startDevStack } from '../local/dev-stack.ts';
+import { describeRedrive } from '../service/redrive.ts';
 import type { CliConfig } from './config.ts';
 import { type CliIo, EXIT, UsageError } from './io.ts';
 
@@ -152,9 +153,7 @@ export const redriveCommand = async (
   if (options.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     for (const { queue, moved, failed } of summary) {
-      io.stdout.write(
-        `${queue}: ${moved} sent back${failed.length === 0 ? '' : `, ${failed.length} could not go`}\n`,
-      );
+      io.stdout.write(`${describeRedrive({ queue, moved, failed })}\n`);
       for (const failure of failed) io.stdout.write(`  ${failure.id}: ${failure.error}\n`);
     }
   }

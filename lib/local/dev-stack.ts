@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { Hono } from 'hono';
-import * as redrive from '../../lambdas/redrive.ts';
-import { silentTelemetry } from '../../lambdas/telemetry.ts';
 import { ApprovalLinks } from '../adapters/approval-links.ts';
 import { SqsIngressQueue } from '../adapters/sqs-ingress-queue.ts';
 import { createApp } from '../api/app.ts';
@@ -18,9 +16,9 @@ import {
   type TemplateFunction,
 } from '../infra/definition-from-template.ts';
 import { buildThreadlineApp, STACK_NAME } from '../infra/synthesize.ts';
-import { DEFAULT_REDRIVE_LIMIT } from '../service/redrive.ts';
 import { createUiApp } from '../ui/app.ts';
 import { AsyncInvocations } from './async-invocations.ts';
+import { localDeadLetters } from './dead-letters.ts';
 import { devContext } from './dev-context.ts';
 import { outboxMessagesOf } from './dev-outbox.ts';
 import { startEmbeddedDynamo } from './embedded-dynamo.ts';
@@ -281,33 +279,11 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
         publicUrl: api,
       }),
     );
-    // The operators' routes, as the redrive function serves them on AWS, with the local auth.
     const redriveFunction = [...loop.functions.values()].find((fn) => fn.name === 'redrive');
     if (!redriveFunction) throw new Error('the template has no redrive function');
-    const operations = { ...redrive.depsFrom(silentTelemetry(), environmentOf(redriveFunction)), auth };
-    const deadLetterQueues = redrive.DeadLetterQueuesSchema.parse(
-      JSON.parse(environmentOf(redriveFunction).DEAD_LETTER_QUEUES ?? '[]'),
-    ).map(({ name, url }) => ({ name, queue: url.split('/').at(-1) ?? url }));
+    const deadLetters = localDeadLetters(environmentOf(redriveFunction), { auth, sqs });
     const uiApp = createUiApp({
-      deadLetters: {
-        list: async () =>
-          deadLetterQueues.map(({ name, queue }) => ({
-            name,
-            messages: sqs.peek(queue).map((message) => ({ id: message.messageId, body: message.body })),
-          })),
-        redrive: async () => {
-          const results = await operations.redrive({
-            queues: operations.queues(),
-            limit: DEFAULT_REDRIVE_LIMIT,
-          });
-          return results
-            .map(
-              (result) =>
-                `${result.queue}: ${result.moved} sent back${result.failed.length === 0 ? '' : `, ${result.failed.length} could not go (${result.failed.map((failure) => failure.error).join('; ')})`}`,
-            )
-            .join('. ');
-        },
-      },
+      deadLetters: deadLetters.ui,
       store: service.store,
       agents: [...service.agents.keys()],
       outbox: { list: async () => outboxMessagesOf(await ses.listOutbox()) },
@@ -335,7 +311,7 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
       return context.json({ fired: name }, 202);
     });
     root.route('/', uiApp);
-    root.route('/', createOperationsApp(operations));
+    root.route('/', createOperationsApp(deadLetters.operations));
     root.route('/', apiApp);
 
     const rearmed = await rearmWaits(service.store, service.orchestrator);

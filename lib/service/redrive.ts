@@ -69,3 +69,7 @@ export const redrive = async (
   }
   return results;
 };
+
+/** One queue's redrive in a line: what the CLI prints and the local UI says. */
+export const describeRedrive = ({ queue, moved, failed }: RedriveResult): string =>
+  `${queue}: ${moved} sent back${failed.length === 0 ? '' : `, ${failed.length} could not go`}`;
