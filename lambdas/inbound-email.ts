@@ -18,7 +18,8 @@ export interface InboundEmailHandlerDeps {
  * `mail/<messageId>` first. Each mail becomes an ingress message: a reply continues its thread
  * (or, from an authenticated approver, decides its pending approval), a new mail to an agent's
  * address starts a thread. Mail SES judged spam or infected, and mail from a sender the agent
- * does not accept, is dropped and logged.
+ * does not accept, is dropped and logged. A mail that names no single sender (two From headers, a route address …)
+ * is logged with the reason, and is nobody's decision.
  * Errors throw: Lambda retries an asynchronous invocation twice, then its failure destination.
  */
 export const createHandler = (deps: InboundEmailHandlerDeps) => async (event: unknown) => {
@@ -31,6 +32,8 @@ export const createHandler = (deps: InboundEmailHandlerDeps) => async (event: un
       if (outcome.action === 'dropped') logger.warn('inbound mail dropped', facts);
       else if (outcome.notADecision !== undefined)
         logger.warn('inbound mail reads as a decision but may not decide: queued as a message', facts);
+      else if (outcome.senderProblem !== undefined)
+        logger.warn('inbound mail names no single sender: queued as a message from nobody trusted', facts);
       else logger.info('inbound mail queued', facts);
       metrics?.addMetric(`inbound_${outcome.action}`, 'Count', 1);
       if (outcome.action === 'queued' && outcome.notADecision !== undefined)
