@@ -17,8 +17,9 @@ export interface InboundEmailHandlerDeps {
  * SES receipt rule, Lambda action (asynchronous): the S3 action stored the raw mail under
  * `mail/<messageId>` first. Each mail becomes an ingress message: a reply continues its thread
  * (or, from an authenticated approver, decides its pending approval), a new mail to an agent's
- * address starts a thread. Mail SES judged spam or infected, and mail from a sender the agent
- * does not accept, is dropped and logged. A mail that names no single sender (two From headers, a route address …)
+ * address starts a thread. Mail SES judged spam or infected, mail a machine sent (auto-replies,
+ * bounces, this deployment's own mail), and mail from a sender the agent does not accept, is
+ * dropped and logged. A mail that names no single sender (two From headers, a route address …)
  * is logged with the reason, and is nobody's decision.
  * Errors throw: Lambda retries an asynchronous invocation twice, then its failure destination.
  */
@@ -61,6 +62,10 @@ export const depsFrom = (telemetry: Telemetry, env?: Env): InboundEmailHandlerDe
       }),
     agentsByRecipient: () => base.config().INBOUND_AGENTS,
     inboundDomain: () => base.config().INBOUND_DOMAIN,
+    ownAddresses: () => {
+      const sender = base.config().SENDER_EMAIL;
+      return sender === undefined ? [] : [sender];
+    },
   });
   return { inbound, telemetry };
 };

@@ -9,6 +9,9 @@ import { domainOfAddress } from '../core/email-address.ts';
  */
 
 export const MESSAGE_ID_DOMAIN = 'threadline';
+/** Headers on every mail threadline sends; the first also marks a mail as its own. */
+export const THREAD_HEADER = 'X-Threadline-Thread';
+export const REQUEST_HEADER = 'X-Threadline-Request';
 const THREAD_ID = /^[\w-]{1,128}$/;
 
 export const messageIdFor = (threadId: string, requestId?: string): string =>

@@ -1,12 +1,15 @@
 import { type AddressObject, simpleParser } from 'mailparser';
+import { whyAutomatic } from './automatic-mail.ts';
 import { headerFieldsOf } from './mail-header-fields.ts';
-import { type MailFrom, mailFromOf } from './mail-sender.ts';
+import { addressesIn, type MailFrom, mailFromOf } from './mail-sender.ts';
 
 /** What threadline reads from a received mail. */
 export interface InboundMail {
   messageId?: string;
   /** Who the mail says it is from, read without guessing (see mail-sender.ts). */
   from: MailFrom;
+  /** Why its headers say a machine sent it (an auto-reply, a bounce, our own mail), if they do. */
+  automatic?: string;
   subject?: string;
   /** The plain-text body; mailparser derives it from the HTML when there is no text part. */
   text: string;
@@ -30,9 +33,11 @@ export const parseMail = async (raw: Uint8Array | string): Promise<InboundMail> 
   const fields = headerFieldsOf(raw);
   const sender = addressHeader(parsed.headers.get('sender'));
   const from = mailFromOf(fields, parsed.from, sender);
+  const automatic = whyAutomatic(fields, [...addressesIn(parsed.from), ...addressesIn(sender)]);
   return {
     ...(parsed.messageId ? { messageId: parsed.messageId } : {}),
     from,
+    ...(automatic === undefined ? {} : { automatic }),
     ...(parsed.subject ? { subject: parsed.subject } : {}),
     text: parsed.text ?? '',
     references,

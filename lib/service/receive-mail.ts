@@ -11,6 +11,7 @@ import type { Thread } from '../core/events.ts';
 import type { ThreadStore } from '../core/ports.ts';
 import { deriveThreadState } from '../core/thread-state.ts';
 import { type PeopleDefaults, peopleOf } from './agent-people.ts';
+import { ownAddressTest, whyMachineMail } from './machine-mail.ts';
 import { decisionIn } from './mail-decision.ts';
 import { mayWriteTo, recordedFrom, whyNoSingleSender } from './mail-from.ts';
 import { trustOf } from './mail-trust.ts';
@@ -29,6 +30,8 @@ export interface ReceiveMailDeps {
   agents: ReadonlyMap<string, Agent>;
   /** The deployment's approvers and allowed senders: the defaults for agents that name none. */
   people: PeopleDefaults;
+  /** The addresses this deployment sends from (`SENDER_EMAIL`): mail from them is never answered. */
+  ownAddresses?: readonly string[];
 }
 
 export type ReceiveMailOutcome =
@@ -51,8 +54,10 @@ const MAX_KEY = 128;
  * One received mail → one ingress message. A reply (its References name a thread, or it was sent
  * to a thread's reply address) continues that thread; other mail to an agent's address starts a
  * thread, whose id derives from the mail, so a redelivered notification starts the same one.
- * Dropped: mail SES judged spam or infected, and mail from senders the agent does not accept
- * (`allowedSenders`; its approvers always may write, when the mail names one sender). Everything in a mail is
+ * Dropped: mail SES judged spam or infected; mail a machine sent (machine-mail.ts: auto-replies,
+ * bounces, bulk mail, this deployment's own mail), which no agent answers, so that no two systems
+ * answer each other in a loop; and mail from senders the agent does not accept (`allowedSenders`;
+ * its approvers always may write, when the mail names one sender). Everything in a mail is
  * untrusted: it is fenced as data in the model's context. A reply whose first line is `approve`
  * or `reject: <reason>` decides the thread's pending approval only when mail-trust.ts trusts it
  * (SPF and DKIM PASS, one sender read without guessing, aligned, an approver); otherwise it is an
@@ -67,6 +72,15 @@ export const receiveMail = async (
   if (receipt.virusVerdict?.status === 'FAIL') return { action: 'dropped', reason: 'SES found a virus' };
 
   const mail = await parseMail(await deps.rawMail.read(ses.mail.messageId));
+  const isOwnAddress = ownAddressTest(
+    deps.ownAddresses ?? [],
+    deps.agentsByRecipient.keys(),
+    deps.inboundDomain,
+  );
+  const machine = whyMachineMail(ses, mail, isOwnAddress);
+  if (machine !== undefined) {
+    return { action: 'dropped', reason: `sent by a machine (${machine}): no agent answers it` };
+  }
   const key = keyOf(mail.messageId ?? `ses:${ses.mail.messageId}`);
   const from = recordedFrom(mail.from, ses.mail.source);
   const senderProblem = whyNoSingleSender(mail.from);

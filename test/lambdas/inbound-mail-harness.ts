@@ -16,6 +16,8 @@ import type { LocalDynamo } from '../support/dynalite.ts';
 
 const MIME = new URL('../fixtures/mime/', import.meta.url);
 
+/** The deployment's own sender address (`SENDER_EMAIL`) in these tests. */
+export const OWN_SENDER = 'agents@example.com';
 export const AGENT_ADDRESS = 'refunds@in.example.com';
 export const REPLY_ADDRESS = 'reply+th-1@in.example.com';
 
@@ -95,6 +97,7 @@ export const createInboundMail = async (dynamo: LocalDynamo) => {
       inboundDomain: 'in.example.com',
       agents: deps.agents,
       people: deps,
+      ownAddresses: [OWN_SENDER],
     },
     telemetry,
   });
