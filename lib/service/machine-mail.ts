@@ -29,8 +29,14 @@ export const whyMachineMail = (
 };
 
 /** This deployment's own addresses: its sender, its agents', and the reply addresses at its inbound domain. */
-export const ownAddressTest =
-  (ownAddresses: readonly string[], agentAddresses: Iterable<string>, inboundDomain: string | undefined) =>
-  (address: string): boolean =>
-    [...ownAddresses, ...agentAddresses].some((own) => isSameAddress(own, address)) ||
+export const ownAddressTest = (
+  ownAddresses: readonly string[],
+  agentAddresses: Iterable<string>,
+  inboundDomain: string | undefined,
+): ((address: string) => boolean) => {
+  // Read once: `agentAddresses` may be an iterator (a map's keys), which a second read finds empty.
+  const own = [...ownAddresses, ...agentAddresses];
+  return (address) =>
+    own.some((mine) => isSameAddress(mine, address)) ||
     (inboundDomain !== undefined && threadFromRecipient(address, inboundDomain) !== undefined);
+};

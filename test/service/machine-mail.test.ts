@@ -10,6 +10,13 @@ describe('ownAddressTest', () => {
     expect(isOwn('reply+th-1@IN.example.com')).toBe(true);
   });
 
+  it('knows an agent’s address on every call, when the agents come as a map’s keys', () => {
+    const agents = new Map([['refunds@in.example.com', 'refunds']]);
+    const test = ownAddressTest([], agents.keys(), undefined);
+
+    expect([test('ada@example.org'), test('refunds@in.example.com')]).toEqual([false, true]);
+  });
+
   it('knows every other address as someone else’s', () => {
     expect(isOwn('approver@example.com')).toBe(false);
     expect(isOwn('reply+th-1@elsewhere.example.com')).toBe(false);
