@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { normalizeAddress } from '../lib/core/email-address.ts';
 import { type HumanChannel, SenderPatternSchema } from '../lib/core/humans.ts';
 import { describeIssues } from '../lib/core/tools.ts';
 
@@ -66,7 +67,9 @@ const EnvSchema = z.object({
         context.addIssue({ code: 'custom', message: 'must be a JSON object of address → agent name' });
         return z.NEVER;
       }
-      return new Map(Object.entries(parsed.data).map(([address, agent]) => [address.toLowerCase(), agent]));
+      return new Map(
+        Object.entries(parsed.data).map(([address, agent]) => [normalizeAddress(address), agent]),
+      );
     }),
   OPENAI_API_KEY: optional,
 });

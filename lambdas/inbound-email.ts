@@ -18,8 +18,10 @@ export interface InboundEmailHandlerDeps {
  * SES receipt rule, Lambda action (asynchronous): the S3 action stored the raw mail under
  * `mail/<messageId>` first. Each mail becomes an ingress message: a reply continues its thread
  * (or, from an authenticated approver, decides its pending approval), a new mail to an agent's
- * address starts a thread. Mail SES judged spam or infected, and mail from a sender the agent
- * does not accept, is dropped and logged.
+ * address starts a thread. Mail SES judged spam or infected, mail a machine sent (auto-replies,
+ * bounces, this deployment's own mail), and mail from a sender the agent does not accept, is
+ * dropped and logged. A mail that names no single sender (two From headers, a route address …)
+ * is logged with the reason, and is nobody's decision.
  * Errors throw: Lambda retries an asynchronous invocation twice, then its failure destination.
  */
 export const createHandler = (deps: InboundEmailHandlerDeps) => async (event: unknown) => {
@@ -32,6 +34,8 @@ export const createHandler = (deps: InboundEmailHandlerDeps) => async (event: un
       if (outcome.action === 'dropped') logger.warn('inbound mail dropped', facts);
       else if (outcome.notADecision !== undefined)
         logger.warn('inbound mail reads as a decision but may not decide: queued as a message', facts);
+      else if (outcome.senderProblem !== undefined)
+        logger.warn('inbound mail names no single sender: queued as a message from nobody trusted', facts);
       else logger.info('inbound mail queued', facts);
       metrics?.addMetric(`inbound_${outcome.action}`, 'Count', 1);
       if (outcome.action === 'queued' && outcome.notADecision !== undefined)
@@ -62,6 +66,10 @@ export const depsFrom = (telemetry: Telemetry, env?: Env): InboundEmailHandlerDe
     checkReference: () => async (reference, expected) =>
       (await links()).checkMailReference(reference, expected, base.clock.now()),
     inboundDomain: () => base.config().INBOUND_DOMAIN,
+    ownAddresses: () => {
+      const sender = base.config().SENDER_EMAIL;
+      return sender === undefined ? [] : [sender];
+    },
   });
   return { inbound, telemetry };
 };

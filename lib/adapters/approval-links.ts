@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { normalizeAddress } from '../core/email-address.ts';
 
 /** What a link lets its holder do: one decision, or any of them (the page then offers all). */
 export const LinkDecisionSchema = z.enum(['approve', 'reject', 'edit', 'any']);
@@ -99,14 +100,14 @@ export class ApprovalLinks {
 
   /**
    * The reference an approval mail carries in its subject, for a reply to decide with: the same
-   * binding, signed for the one approver the mail goes to (compared in lower case). 22 characters
+   * binding, signed for the one approver the mail goes to (compared in normalised form: email-address.ts). 22 characters
    * of the signature (132 bits) keep the subject readable.
    */
   mailReference(input: Omit<SignInput, 'decision'>): string {
     const expiresAtMs = Date.parse(input.expiresAt);
     if (Number.isNaN(expiresAtMs)) throw new RangeError(`expiresAt is not a time: ${input.expiresAt}`);
     const e = String(Math.floor(expiresAtMs / 1000));
-    const signature = this.bind({ ...input, approver: input.approver.toLowerCase() }, 'mail', e);
+    const signature = this.bind({ ...input, approver: normalizeAddress(input.approver) }, 'mail', e);
     return `${input.approvalId}.${e}.${signature.slice(0, 22)}`;
   }
 
@@ -120,7 +121,7 @@ export class ApprovalLinks {
     if (!match) return { ok: false, reason: 'malformed' };
     const [, approvalId = '', e = '', given = ''] = match;
     const signature = this.bind(
-      { ...expected, approvalId, approver: expected.approver.toLowerCase() },
+      { ...expected, approvalId, approver: normalizeAddress(expected.approver) },
       'mail',
       e,
     );

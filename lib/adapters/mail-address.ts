@@ -1,3 +1,5 @@
+import { domainOfAddress } from '../core/email-address.ts';
+
 /**
  * How mail threadline sends names its thread, so that a reply finds it again: a `Message-ID` of
  * `<threadId.requestId@threadline>` (which replies quote in In-Reply-To / References) and a
@@ -7,6 +9,9 @@
  */
 
 export const MESSAGE_ID_DOMAIN = 'threadline';
+/** Headers on every mail threadline sends; the first also marks a mail as its own. */
+export const THREAD_HEADER = 'X-Threadline-Thread';
+export const REQUEST_HEADER = 'X-Threadline-Request';
 const THREAD_ID = /^[\w-]{1,128}$/;
 
 export const messageIdFor = (threadId: string, requestId?: string): string =>
@@ -29,11 +34,12 @@ export const threadFromRecipient = (
   address: string,
   inboundDomain: string | undefined,
 ): string | undefined => {
-  const at = address.lastIndexOf('@');
-  if (at === -1) return undefined;
-  const local = address.slice(0, at);
-  const domain = address.slice(at + 1).toLowerCase();
-  if (inboundDomain !== undefined && domain !== inboundDomain.toLowerCase()) return undefined;
+  if (!address.includes('@')) return undefined;
+  if (inboundDomain !== undefined && domainOfAddress(address) !== domainOfAddress(`@${inboundDomain}`)) {
+    return undefined;
+  }
+  // The thread id keeps its case: only the `reply+` prefix and the domain are compared loosely.
+  const local = address.trim().slice(0, address.trim().lastIndexOf('@'));
   const match = /^reply\+(.+)$/i.exec(local);
   return match?.[1] !== undefined && THREAD_ID.test(match[1]) ? match[1] : undefined;
 };

@@ -1,10 +1,16 @@
 import { convert } from 'html-to-text';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import { whyAutomatic } from './automatic-mail.ts';
+import { headerFieldsOf } from './mail-header-fields.ts';
+import { addressesIn, type MailFrom, mailFromOf } from './mail-sender.ts';
 
 /** What threadline reads from a received mail. */
 export interface InboundMail {
   messageId?: string;
-  from?: string;
+  /** Who the mail says it is from, read without guessing (see mail-sender.ts). */
+  from: MailFrom;
+  /** Why its headers say a machine sent it (an auto-reply, a bounce, our own mail), if they do. */
+  automatic?: string;
   subject?: string;
   /** The plain-text body; derived from the HTML when the mail has no text part. */
   text: string;
@@ -12,7 +18,10 @@ export interface InboundMail {
   references: string[];
 }
 
-/** Parses raw MIME (any charset or transfer encoding mailparser reads); attachments are ignored. */
+/**
+ * Parses raw MIME (any charset or transfer encoding mailparser reads); attachments are ignored.
+ * The header block is also read line by line, where mailparser keeps one value per name.
+ */
 export const parseMail = async (raw: Uint8Array | string): Promise<InboundMail> => {
   const parsed = await simpleParser(typeof raw === 'string' ? raw : Buffer.from(raw), {
     skipImageLinks: true,
@@ -22,18 +31,24 @@ export const parseMail = async (raw: Uint8Array | string): Promise<InboundMail> 
     ...(parsed.inReplyTo ? [parsed.inReplyTo] : []),
     ...(Array.isArray(parsed.references) ? parsed.references : parsed.references ? [parsed.references] : []),
   ].flatMap((value) => value.split(/\s+/).filter(Boolean));
+  const fields = headerFieldsOf(raw);
+  const sender = addressHeader(parsed.headers.get('sender'));
+  const from = mailFromOf(fields, parsed.from, sender);
+  const automatic = whyAutomatic(fields, [...addressesIn(parsed.from), ...addressesIn(sender)]);
   return {
     ...(parsed.messageId ? { messageId: parsed.messageId } : {}),
-    ...(addressOf(parsed.from) ? { from: addressOf(parsed.from) } : {}),
+    from,
+    ...(automatic === undefined ? {} : { automatic }),
     ...(parsed.subject ? { subject: parsed.subject } : {}),
     text: textOf(parsed),
     references,
   };
 };
 
-const addressOf = (from: AddressObject | AddressObject[] | undefined): string | undefined => {
-  const first = Array.isArray(from) ? from[0] : from;
-  return first?.value[0]?.address?.toLowerCase();
+/** mailparser's value for an address header it parsed (`Sender`), or undefined for any other shape. */
+const addressHeader = (value: unknown): AddressObject | AddressObject[] | undefined => {
+  if (isAddressObject(value)) return value;
+  return Array.isArray(value) && value.every(isAddressObject) ? value : undefined;
 };
 
 /** Past this, HTML is not turned into text: the body the model may read is far shorter anyway. */
@@ -58,3 +73,10 @@ const textOf = (parsed: ParsedMail): string => {
     return text;
   }
 };
+
+const isAddressObject = (value: unknown): value is AddressObject =>
+  typeof value === 'object' &&
+  value !== null &&
+  'html' in value &&
+  'value' in value &&
+  Array.isArray(value.value);

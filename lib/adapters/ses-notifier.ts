@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { replyAddressFor } from './mail-address.ts';
+import { REQUEST_HEADER, replyAddressFor, THREAD_HEADER } from './mail-address.ts';
 import { renderNotification } from './notification-email.ts';
 import { type Notification, NotificationSchema, type Notifier } from './notifier.ts';
 
@@ -45,8 +45,8 @@ export class SesNotifier implements Notifier {
               Html: { Data: email.html, Charset: 'UTF-8' },
             },
             Headers: [
-              { Name: 'X-Threadline-Thread', Value: parsed.threadId },
-              ...(email.requestId ? [{ Name: 'X-Threadline-Request', Value: email.requestId }] : []),
+              { Name: THREAD_HEADER, Value: parsed.threadId },
+              ...(email.requestId ? [{ Name: REQUEST_HEADER, Value: email.requestId }] : []),
             ],
           },
         },

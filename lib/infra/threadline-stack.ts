@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { domainOfAddress } from '../core/email-address.ts';
 import { AgentLoop } from './agent-loop.ts';
 import type { ThreadlineConfig } from './config.ts';
 import { ENV } from './environment.ts';
@@ -159,8 +160,10 @@ const checkInboundAgents = (config: ThreadlineConfig, agents: readonly string[])
     if (!agents.includes(agent)) {
       throw new Error(`inboundAgents: ${address} names agent ${agent}; the agents are ${agents.join(', ')}`);
     }
-    const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-    if (domain !== config.inboundDomain?.toLowerCase()) {
+    if (
+      config.inboundDomain === undefined ||
+      domainOfAddress(address) !== domainOfAddress(`@${config.inboundDomain}`)
+    ) {
       throw new Error(
         `inboundAgents: ${address} is not at inboundDomain (${config.inboundDomain ?? 'unset'})`,
       );

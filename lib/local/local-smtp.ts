@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { domainOfAddress, isSameAddress, normalizeAddress } from '../core/email-address.ts';
 import { type SesReceiptEventJson, sesReceiptEventFor, type Verdicts } from './ses-inbound-event.ts';
 
 export interface LocalSmtpOptions {
@@ -46,12 +47,11 @@ const sesReceiptId = (): string =>
 
 const matches = (address: string, recipients: readonly string[] | undefined): boolean => {
   if (!recipients || recipients.length === 0) return true;
-  const lower = address.toLowerCase();
-  const domain = lower.slice(lower.lastIndexOf('@') + 1);
+  const domain = domainOfAddress(address);
   return recipients.some((entry) => {
-    const rule = entry.toLowerCase();
+    const rule = normalizeAddress(entry);
     return rule.includes('@')
-      ? rule === lower
+      ? isSameAddress(rule, address)
       : rule === domain || (rule.startsWith('.') && domain.endsWith(rule));
   });
 };

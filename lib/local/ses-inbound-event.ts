@@ -1,4 +1,5 @@
 import { type AddressObject, simpleParser } from 'mailparser';
+import { headerFieldsOf } from '../adapters/mail-header-fields.ts';
 
 /** SES's verdict values: PASS, FAIL, GRAY (could not tell) and PROCESSING_FAILED. */
 export type VerdictStatus = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
@@ -27,20 +28,6 @@ export interface InboundMail {
   functionArn: string;
 }
 
-/** The header block, unfolded, as SES lists it: name as written, value as written. */
-const headerList = (raw: Buffer): { name: string; value: string }[] => {
-  const text = raw.toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const block = end === -1 ? text : text.slice(0, end);
-  return block
-    .replace(/\r?\n[ \t]+/g, ' ')
-    .split(/\r?\n/)
-    .flatMap((line) => {
-      const colon = line.indexOf(':');
-      return colon > 0 ? [{ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() }] : [];
-    });
-};
-
 const formatted = (value: AddressObject | AddressObject[] | undefined): string[] | undefined => {
   if (value === undefined) return undefined;
   return (Array.isArray(value) ? value : [value]).flatMap((object) =>
@@ -59,7 +46,8 @@ const formatted = (value: AddressObject | AddressObject[] | undefined): string[]
  * action), so the inbound-email handler reads it as it reads a real one.
  */
 export const sesReceiptEventFor = async (mail: InboundMail) => {
-  const headers = headerList(mail.raw);
+  // As SES lists them: every field of the header block, unfolded, name and value as written.
+  const headers = headerFieldsOf(mail.raw);
   const raw = (name: string): string | undefined =>
     headers.find((header) => header.name.toLowerCase() === name)?.value;
   const parsed = await simpleParser(mail.raw, {

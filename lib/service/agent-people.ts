@@ -1,4 +1,5 @@
 import type { Agent } from '../core/agent.ts';
+import { domainOfAddress, isSameAddress, normalizeAddress } from '../core/email-address.ts';
 import type { HumanChannel } from '../core/humans.ts';
 
 /** The deployment's people settings: every agent's defaults. */
@@ -32,9 +33,9 @@ export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 86_400;
 export const peopleOf = (agent: Agent | undefined, defaults: PeopleDefaults): AgentPeople => {
   const humans = agent?.humans;
   const approvers = humans?.approvers ?? defaults.approvers;
-  const isApprover = new Set(approvers.map(normalize));
+  const isApprover = new Set(approvers.map(normalizeAddress));
   const fallbackApprovers = (humans?.fallbackApprovers ?? defaults.fallbackApprovers ?? []).filter(
-    (address) => !isApprover.has(normalize(address)),
+    (address) => !isApprover.has(normalizeAddress(address)),
   );
   const channels = humans?.channels ?? defaults.channels;
   const allowedSenders = humans?.allowedSenders ?? defaults.allowedSenders;
@@ -50,17 +51,15 @@ export const peopleOf = (agent: Agent | undefined, defaults: PeopleDefaults): Ag
 
 /** Whether the address may decide this agent's approvals: an approver or a fallback approver. */
 export const isApproverOf = (people: AgentPeople, address: string): boolean =>
-  [...people.approvers, ...people.fallbackApprovers].some(
-    (approver) => normalize(approver) === normalize(address),
-  );
+  [...people.approvers, ...people.fallbackApprovers].some((approver) => isSameAddress(approver, address));
 
 /** Whether mail from the address may reach the agent: its allowlist names it or its domain. */
 export const isAllowedSender = (people: AgentPeople, address: string): boolean => {
   if (people.allowedSenders === undefined) return true;
-  const sender = normalize(address);
-  const domain = sender.slice(sender.lastIndexOf('@'));
+  const sender = normalizeAddress(address);
+  const domain = `@${domainOfAddress(sender)}`;
   return people.allowedSenders.some((pattern) => {
-    const allowed = normalize(pattern);
+    const allowed = normalizeAddress(pattern);
     return allowed.startsWith('@') ? domain === allowed : sender === allowed;
   });
 };
@@ -73,5 +72,3 @@ export const approvalDeadline = (requestedAt: string, people: AgentPeople): stri
   const rounds = people.fallbackApprovers.length > 0 ? 2 : 1;
   return new Date(Date.parse(requestedAt) + rounds * people.approvalTimeoutSeconds * 1000).toISOString();
 };
-
-const normalize = (address: string): string => address.trim().toLowerCase();

@@ -6,19 +6,16 @@ import { parseMail } from '../adapters/mime-mail.ts';
 import type { RawMailSource } from '../adapters/s3-raw-mail.ts';
 import type { SesNotification } from '../adapters/ses-receipt-event.ts';
 import type { Agent } from '../core/agent.ts';
+import { normalizeAddress } from '../core/email-address.ts';
 import { ThreadNotFoundError } from '../core/errors.ts';
 import type { Thread } from '../core/events.ts';
 import type { ThreadStore } from '../core/ports.ts';
 import { deriveThreadState } from '../core/thread-state.ts';
-import {
-  type AgentPeople,
-  isAllowedSender,
-  isApproverOf,
-  type PeopleDefaults,
-  peopleOf,
-} from './agent-people.ts';
+import { type PeopleDefaults, peopleOf } from './agent-people.ts';
+import { ownAddressTest, whyMachineMail } from './machine-mail.ts';
 import { decisionIn } from './mail-decision.ts';
-import { whyNotTrusted } from './mail-trust.ts';
+import { mayWriteTo, recordedFrom, whyNoSingleSender } from './mail-from.ts';
+import { trustOf } from './mail-trust.ts';
 import { replyText } from './reply-text.ts';
 
 export interface ReceiveMailDeps {
@@ -43,6 +40,8 @@ export interface ReceiveMailDeps {
     reference: string,
     expected: BindingSubject & { approvalId: string; approver: string },
   ) => Promise<ReferenceCheck>;
+  /** The addresses this deployment sends from (`SENDER_EMAIL`): mail from them is never answered. */
+  ownAddresses?: readonly string[];
 }
 
 export type ReceiveMailOutcome =
@@ -53,6 +52,8 @@ export type ReceiveMailOutcome =
       key: string;
       /** A reply that says "approve" or "reject: …" but may not decide: why it is only a message. */
       notADecision?: string;
+      /** Why the mail names no single sender, so that it can be nobody's decision. */
+      senderProblem?: string;
     }
   | { action: 'dropped'; reason: string };
 
@@ -63,11 +64,14 @@ const MAX_KEY = 128;
  * One received mail → one ingress message. A reply (its References name a thread, or it was sent
  * to a thread's reply address) continues that thread; other mail to an agent's address starts a
  * thread, whose id derives from the mail, so a redelivered notification starts the same one.
- * Dropped: mail SES judged spam or infected, and mail from senders the agent does not accept
- * (`allowedSenders`; its approvers always may write). Everything in a mail is untrusted: it is
- * fenced as data in the model's context. A reply whose first line is `approve` or
- * `reject: <reason>` decides the thread's pending approval only when mail-trust.ts trusts it
- * (SPF and DKIM PASS, the From aligned, an approver); otherwise it is an ordinary message.
+ * Dropped: mail SES judged spam or infected; mail a machine sent (machine-mail.ts: auto-replies,
+ * bounces, bulk mail, this deployment's own mail), which no agent answers, so that no two systems
+ * answer each other in a loop; and mail from senders the agent does not accept (`allowedSenders`;
+ * its approvers always may write, when the mail names one sender). Everything in a mail is
+ * untrusted: it is fenced as data in the model's context. A reply whose first line is `approve`
+ * or `reject: <reason>` decides the thread's pending approval only when mail-trust.ts trusts it
+ * (SPF and DKIM PASS, one sender read without guessing, aligned, an approver); otherwise it is an
+ * ordinary message.
  */
 export const receiveMail = async (
   ses: SesNotification,
@@ -78,8 +82,19 @@ export const receiveMail = async (
   if (receipt.virusVerdict?.status === 'FAIL') return { action: 'dropped', reason: 'SES found a virus' };
 
   const mail = await parseMail(await deps.rawMail.read(ses.mail.messageId));
+  const isOwnAddress = ownAddressTest(
+    deps.ownAddresses ?? [],
+    deps.agentsByRecipient.keys(),
+    deps.inboundDomain,
+  );
+  const machine = whyMachineMail(ses, mail, isOwnAddress);
+  if (machine !== undefined) {
+    return { action: 'dropped', reason: `sent by a machine (${machine}): no agent answers it` };
+  }
   const key = keyOf(mail.messageId ?? `ses:${ses.mail.messageId}`);
-  const from = (mail.from ?? ses.mail.source.toLowerCase()).slice(0, 320);
+  const from = recordedFrom(mail.from, ses.mail.source);
+  const senderProblem = whyNoSingleSender(mail.from);
+  const noted = senderProblem === undefined ? {} : { senderProblem };
   const replyTo =
     threadFromReferences(mail.references) ??
     receipt.recipients.map((address) => threadFromRecipient(address, deps.inboundDomain)).find(Boolean);
@@ -95,19 +110,26 @@ export const receiveMail = async (
     const thread = await loadOrUndefined(deps.store, replyTo);
     if (!thread) return { action: 'dropped', reason: `a reply to thread ${replyTo}, which does not exist` };
     const people = peopleOf(deps.agents.get(thread.agent), deps.people);
-    if (!mayWrite(people, from)) return refusedSender(from, thread.agent);
+    if (!mayWriteTo(people, mail.from, ses.mail.source)) return refusedSender(from, thread.agent);
     const reply = replyText(mail.text);
     const text = bodyOf(reply, mail.subject);
     const answer = decisionIn(reply);
     const pending = deriveThreadState(thread.events).pendingApproval;
     if (answer === undefined || pending === undefined) {
       await deps.ingress.send({ kind: 'message', threadId: replyTo, text, ...common });
-      return { action: 'queued', kind: 'message', threadId: replyTo, key };
+      return { action: 'queued', kind: 'message', threadId: replyTo, key, ...noted };
     }
-    const distrust = whyNotTrusted(ses, from, people);
-    if (distrust !== undefined) {
+    const trust = trustOf(ses, mail.from, people);
+    if (!trust.trusted) {
       await deps.ingress.send({ kind: 'message', threadId: replyTo, text, ...common });
-      return { action: 'queued', kind: 'message', threadId: replyTo, key, notADecision: distrust };
+      return {
+        action: 'queued',
+        kind: 'message',
+        threadId: replyTo,
+        key,
+        notADecision: trust.reason,
+        ...noted,
+      };
     }
     const { approvalId, callId, argsHash } = pending;
     const unbound = await whyNotBound(mail.subject, deps, {
@@ -115,22 +137,32 @@ export const receiveMail = async (
       approvalId,
       callId,
       argsHash,
-      approver: from,
+      approver: trust.by,
     });
     if (unbound !== undefined) {
       await deps.ingress.send({ kind: 'message', threadId: replyTo, text, ...common });
-      return { action: 'queued', kind: 'message', threadId: replyTo, key, notADecision: unbound };
+      return { action: 'queued', kind: 'message', threadId: replyTo, key, notADecision: unbound, ...noted };
     }
-    await deps.ingress.send({ kind: 'decision', threadId: replyTo, text, approvalId, answer, ...common });
+    await deps.ingress.send({
+      kind: 'decision',
+      threadId: replyTo,
+      text,
+      approvalId,
+      answer,
+      ...common,
+      from: trust.by,
+    });
     return { action: 'queued', kind: 'decision', threadId: replyTo, key };
   }
   const agent = receipt.recipients
-    .map((address) => deps.agentsByRecipient.get(address.toLowerCase()))
+    .map((address) => deps.agentsByRecipient.get(normalizeAddress(address)))
     .find(Boolean);
   if (agent === undefined) {
     return { action: 'dropped', reason: `no agent receives mail at ${receipt.recipients.join(', ')}` };
   }
-  if (!mayWrite(peopleOf(deps.agents.get(agent), deps.people), from)) return refusedSender(from, agent);
+  if (!mayWriteTo(peopleOf(deps.agents.get(agent), deps.people), mail.from, ses.mail.source)) {
+    return refusedSender(from, agent);
+  }
   const threadId = `th_mail_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
   await deps.ingress.send({
     kind: 'start',
@@ -139,12 +171,8 @@ export const receiveMail = async (
     text: bodyOf(mail.text, mail.subject),
     ...common,
   });
-  return { action: 'queued', kind: 'start', threadId, key };
+  return { action: 'queued', kind: 'start', threadId, key, ...noted };
 };
-
-/** The agent's allowed senders, and its approvers, who always may write to it. */
-const mayWrite = (people: AgentPeople, from: string): boolean =>
-  isAllowedSender(people, from) || isApproverOf(people, from);
 
 const refusedSender = (from: string, agent: string): ReceiveMailOutcome => ({
   action: 'dropped',

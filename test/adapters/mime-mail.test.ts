@@ -36,7 +36,7 @@ describe('parseMail', () => {
 
     expect(mail).toEqual({
       messageId: '<html-only-1@example.org>',
-      from: 'ada@example.org',
+      from: { kind: 'author', address: 'ada@example.org' },
       subject: 'Refund',
       text: 'Please refund INV-1001, for Renée.',
       references: [],

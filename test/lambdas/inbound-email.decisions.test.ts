@@ -9,40 +9,15 @@ import { awaitHuman } from '../../lib/service/await-human.ts';
 import { ingestMessage } from '../../lib/service/ingest.ts';
 import { withApprovalRequest } from '../service/approval-thread.ts';
 import { APPROVER, createHarness } from '../service/harness.ts';
-import { checkReferenceWith, TEST_APPROVAL_LINKS } from './support.ts';
-
-/** The reference the approval mail to `approver` carried, as await-human signs it. */
-const referenceFor = (wait: WaitRecord, approver: string): string => {
-  if (!wait.approval) throw new Error('not an approval wait');
-  return TEST_APPROVAL_LINKS.mailReference({
-    threadId: wait.threadId,
-    approvalId: wait.requestId,
-    callId: wait.approval.callId,
-    argsHash: wait.approval.argsHash,
-    approver,
-    expiresAt: wait.approval.expiresAt,
-  });
-};
+import { checkReferenceWith, referenceFor, withReference } from './support.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const sesEvent = async (name: string): Promise<unknown> =>
   JSON.parse(await readFile(new URL(`ses/${name}.json`, FIXTURES), 'utf-8'));
-/**
- * The fixture mails as SES stored them. A reply to an approval mail keeps its subject, so the
- * replies' subjects get the signed reference the approval mail carried (`[ref …]`), unless told
- * otherwise.
- */
+/** The fixture mails as SES stored them, a reply's subject carrying `reference()`. */
 const mailWithReference = (reference: () => string | undefined): RawMailSource => ({
-  read: async (messageId) => {
-    const raw = (await readFile(new URL(`mime/${messageId}.eml`, FIXTURES))).toString('utf-8');
-    const ref = reference();
-    return Buffer.from(
-      ref === undefined
-        ? raw
-        : raw.replace(/^(Subject: Re: Approval needed: create_refund)\r?$/m, `$1 [ref ${ref}]`),
-      'utf-8',
-    );
-  },
+  read: async (messageId) =>
+    withReference(await readFile(new URL(`mime/${messageId}.eml`, FIXTURES)), reference()),
 });
 
 /**

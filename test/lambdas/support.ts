@@ -1,6 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { silentTelemetry } from '../../lambdas/telemetry.ts';
 import { ApprovalLinks } from '../../lib/adapters/approval-links.ts';
+import type { WaitRecord } from '../../lib/adapters/wait-store.ts';
 import type { ReceiveMailDeps } from '../../lib/service/receive-mail.ts';
 import { createHarness } from '../service/harness.ts';
 
@@ -41,3 +42,31 @@ export const checkReferenceWith =
   (clock: { now(): string }): ReceiveMailDeps['checkReference'] =>
   async (reference, expected) =>
     TEST_APPROVAL_LINKS.checkMailReference(reference, expected, clock.now());
+
+/** The reference the approval mail to `approver` carried, as await-human signs it. */
+export const referenceFor = (wait: WaitRecord, approver: string): string => {
+  if (!wait.approval) throw new Error('not an approval wait');
+  return TEST_APPROVAL_LINKS.mailReference({
+    threadId: wait.threadId,
+    approvalId: wait.requestId,
+    callId: wait.approval.callId,
+    argsHash: wait.approval.argsHash,
+    approver,
+    expiresAt: wait.approval.expiresAt,
+  });
+};
+
+/**
+ * A fixture reply as SES stored it. A reply to an approval mail keeps its subject, so a reply's
+ * subject (`Re: Approval needed: create_refund`) gets the signed reference the approval mail
+ * carried, when there is one.
+ */
+export const withReference = (raw: Buffer, reference: string | undefined): Buffer =>
+  reference === undefined
+    ? raw
+    : Buffer.from(
+        raw
+          .toString('latin1')
+          .replace(/^(Subject: Re: Approval needed: create_refund)(\r?)$/m, `$1 [ref ${reference}]$2`),
+        'latin1',
+      );

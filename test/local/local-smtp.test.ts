@@ -99,7 +99,7 @@ describe('the local SMTP server for SES inbound mail', () => {
     const raw = await new S3RawMail({ bucket: 'inbound', prefix: 'mail/', client }).read(mail.messageId);
     client.destroy();
     expect(await parseMail(raw)).toMatchObject({
-      from: 'jane@example.org',
+      from: { kind: 'author', address: 'jane@example.org' },
       subject: 'Invoice',
       text: 'Pay it.\n',
       references: ['<t-1.ev-7@threadline>'],
