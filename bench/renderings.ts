@@ -8,20 +8,47 @@ import {
 } from '@langchain/core/messages';
 import type { Agent } from '../lib/core/agent.ts';
 import type { Event } from '../lib/core/events.ts';
-import { buildModelRequest, toolSpecsOf } from '../lib/core/request.ts';
+import type { ToolSpec } from '../lib/core/ports.ts';
 import { DONE_FOR_NOW } from '../lib/core/thread-state.ts';
 
-const NOW = '2026-01-01T00:00:00.000Z';
+export const NOW = '2026-01-01T00:00:00.000Z';
 
-/** What threadline sends: the system prompt, the rendered context and the tool schemas as JSON. */
-export const threadlineRequest = (events: readonly Event[], agent: Agent, budgetTokens?: number): string => {
-  const limited =
-    budgetTokens === undefined
-      ? agent
-      : { ...agent, limits: { ...agent.limits, contextTokens: budgetTokens } };
-  const request = buildModelRequest(events, limited, NOW);
-  return `${request.system}\n${request.context}\n${JSON.stringify(request.tools)}`;
-};
+/**
+ * The straightforward tool list the canonical request sends: each tool's full JSON Schema as zod
+ * derives it (`tool.spec`), and the two intents as separate tools, worded as threadline first
+ * shipped them. Kept here as written, so what threadline changes cannot move the yardstick.
+ */
+const canonicalTools = (agent: Agent): ToolSpec[] => [
+  ...agent.tools.map((tool) => tool.spec),
+  {
+    name: 'request_human_input',
+    description: 'Ask a person a question when you cannot go on without their answer.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        question: {
+          type: 'string',
+          minLength: 1,
+          description: 'One clear question for a person. They see only this text.',
+        },
+      },
+      required: ['question'],
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'done_for_now',
+    description: 'End the turn with a message for the person who asked.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        message: { type: 'string', minLength: 1, description: 'What was done, for the person who asked.' },
+      },
+      required: ['message'],
+      additionalProperties: false,
+    },
+  },
+];
 
 /** An OpenAI-style tool call id (`call_` and 24 characters), derived from our call id. */
 const callIdOf = (id: string): string =>
@@ -61,13 +88,14 @@ const turnsOf = (events: readonly Event[]): Turn[] =>
     }
   });
 
-/** The same thread as an OpenAI chat-completions request body: messages and tools. */
+/**
+ * The canonical chat-completions request for the same thread: the full system prompt, every event
+ * as its own message (tool calls as assistant `tool_calls`, results as JSON `tool` messages,
+ * approvals out of band), and the full tool list.
+ */
 export const chatCompletionsRequest = (events: readonly Event[], agent: Agent): string => {
-  const system = agent.prompt({
-    agent: agent.name,
-    now: NOW,
-    tools: toolSpecsOf(agent).map((tool) => tool.name),
-  });
+  const tools = canonicalTools(agent);
+  const system = agent.prompt({ agent: agent.name, now: NOW, tools: tools.map((tool) => tool.name) });
   const messages = [
     { role: 'system', content: system },
     ...turnsOf(events).map((turn) => {
@@ -93,20 +121,21 @@ export const chatCompletionsRequest = (events: readonly Event[], agent: Agent): 
       }
     }),
   ];
-  const tools = toolSpecsOf(agent).map((tool) => ({
-    type: 'function',
-    function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
-  }));
-  return JSON.stringify({ model: 'gpt-4o-mini', messages, tools });
+  return JSON.stringify({
+    model: 'gpt-4o-mini',
+    messages,
+    tools: tools.map((tool) => ({
+      type: 'function',
+      function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
+    })),
+    tool_choice: 'required',
+  });
 };
 
 /** LangGraph's state: the LangChain message list, serialized as LangChain serializes messages. */
 export const langGraphMessages = (events: readonly Event[], agent: Agent): string => {
-  const system = agent.prompt({
-    agent: agent.name,
-    now: NOW,
-    tools: toolSpecsOf(agent).map((tool) => tool.name),
-  });
+  const tools = canonicalTools(agent);
+  const system = agent.prompt({ agent: agent.name, now: NOW, tools: tools.map((tool) => tool.name) });
   const messages: BaseMessage[] = [
     new SystemMessage(system),
     ...turnsOf(events).map((turn) => {

@@ -1,14 +1,16 @@
 import type { Agent } from './agent.ts';
+import { compactSpec } from './compact-schema.ts';
 import { renderContext } from './context.ts';
 import type { Event, NewEvent } from './events.ts';
 import type { ModelRequest, ToolSpec } from './ports.ts';
 import { DONE_FOR_NOW, REQUEST_HUMAN_INPUT } from './thread-state.ts';
 import { ChildTaskArgs, DoneArgs, HumanInputArgs, toModelSchema } from './tools.ts';
 
+/** The built-in intents, worded short: they are sent on every call of every thread. */
 const INTENTS: readonly ToolSpec[] = [
   {
     name: REQUEST_HUMAN_INPUT,
-    description: 'Ask a person a question when you cannot go on without their answer.',
+    description: 'Ask a person one question; they see only the question.',
     inputSchema: toModelSchema(HumanInputArgs),
   },
   {
@@ -16,11 +18,15 @@ const INTENTS: readonly ToolSpec[] = [
     description: 'End the turn with a message for the person who asked.',
     inputSchema: toModelSchema(DoneArgs),
   },
-];
+].map(compactSpec);
 
 const specsByAgent = new WeakMap<Agent, ToolSpec[]>();
 
-/** The agent's tools and the built-in intents, as the model sees them. Built once per agent. */
+/**
+ * The agent's tools and the built-in intents, as the model sees them: each schema compacted
+ * (`compactSchema`), the tools first and in a fixed order, so the start of every request is the
+ * same and a provider's prompt cache can reuse it. Built once per agent.
+ */
 export const toolSpecsOf = (agent: Agent): ToolSpec[] => {
   let specs = specsByAgent.get(agent);
   if (!specs) {
@@ -29,7 +35,7 @@ export const toolSpecsOf = (agent: Agent): ToolSpec[] => {
       description: child.description,
       inputSchema: toModelSchema(ChildTaskArgs),
     }));
-    specs = [...agent.tools.map((tool) => tool.spec), ...children, ...INTENTS];
+    specs = [...agent.tools.map((tool) => tool.spec), ...children].map(compactSpec).concat(INTENTS);
     specsByAgent.set(agent, specs);
   }
   return specs;

@@ -44,7 +44,8 @@ const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 /**
  * Declares a tool (factor 4). The model sees its name, description and the JSON Schema that
- * zod derives from `input`; deterministic code validates and executes the call.
+ * zod derives from `input`, compacted by `compactSchema`; deterministic code validates and
+ * executes the call.
  */
 export const defineTool = <Input extends z.ZodObject>(definition: ToolDefinition<Input>): Tool => {
   if (!TOOL_NAME.test(definition.name)) {
@@ -126,12 +127,9 @@ export const oneLine = (message: string): string => {
   return trimmed.length > 300 ? `${trimmed.slice(0, 297)}...` : trimmed;
 };
 
-export const HumanInputArgs = z.object({
-  question: z.string().min(1).describe('One clear question for a person. They see only this text.'),
-});
+// The intents' wording lives in their tool descriptions (`request.ts`): one sentence each.
+export const HumanInputArgs = z.object({ question: z.string().min(1) });
 export const ChildTaskArgs = z.object({
   task: z.string().min(1).describe('The sub-task, complete enough for an agent that has seen nothing else.'),
 });
-export const DoneArgs = z.object({
-  message: z.string().min(1).describe('What was done, for the person who asked.'),
-});
+export const DoneArgs = z.object({ message: z.string().min(1) });

@@ -140,9 +140,8 @@ describe('threadline prompt', () => {
     ]);
     expect(request.tools[0].inputSchema).toEqual({
       type: 'object',
-      properties: { name: { type: 'string', minLength: 1, description: 'Full or partial name' } },
+      properties: { name: { type: 'string', description: 'Full or partial name' } },
       required: ['name'],
-      additionalProperties: false,
     });
   });
 });

@@ -66,12 +66,10 @@ describe('step with a child agent', () => {
         properties: {
           task: {
             type: 'string',
-            minLength: 1,
             description: 'The sub-task, complete enough for an agent that has seen nothing else.',
           },
         },
         required: ['task'],
-        additionalProperties: false,
       },
     });
   });

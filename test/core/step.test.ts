@@ -136,11 +136,9 @@ describe('step', () => {
           {
             "description": "Find an invoice by its number. Read-only.",
             "inputSchema": {
-              "additionalProperties": false,
               "properties": {
                 "invoiceId": {
                   "description": "Invoice number, e.g. INV-1001",
-                  "minLength": 1,
                   "type": "string",
                 },
               },
@@ -154,14 +152,12 @@ describe('step', () => {
           {
             "description": "Refund part or all of an invoice. Moves money: a person approves it first.",
             "inputSchema": {
-              "additionalProperties": false,
               "properties": {
                 "amountEur": {
                   "exclusiveMinimum": 0,
                   "type": "number",
                 },
                 "invoiceId": {
-                  "minLength": 1,
                   "type": "string",
                 },
               },
@@ -174,13 +170,10 @@ describe('step', () => {
             "name": "create_refund",
           },
           {
-            "description": "Ask a person a question when you cannot go on without their answer.",
+            "description": "Ask a person one question; they see only the question.",
             "inputSchema": {
-              "additionalProperties": false,
               "properties": {
                 "question": {
-                  "description": "One clear question for a person. They see only this text.",
-                  "minLength": 1,
                   "type": "string",
                 },
               },
@@ -194,11 +187,8 @@ describe('step', () => {
           {
             "description": "End the turn with a message for the person who asked.",
             "inputSchema": {
-              "additionalProperties": false,
               "properties": {
                 "message": {
-                  "description": "What was done, for the person who asked.",
-                  "minLength": 1,
                   "type": "string",
                 },
               },
@@ -214,17 +204,16 @@ describe('step', () => {
     `);
   });
 
-  it('sends the JSON Schema zod derives from a tool input', async () => {
+  it('sends the JSON Schema zod derives from a tool input, less additionalProperties false and minLength 1', async () => {
     const input = z.object({ invoiceId: z.string().min(1), amountEur: z.number().positive() });
-    const { $schema: _dialect, ...expected } = z.toJSONSchema(input);
+    const { $schema: _dialect, ...derived } = z.toJSONSchema(input);
     const { agent } = createRefundAgent();
     const model = new ScriptedModel([call('done_for_now', { message: 'Hello!' })]);
 
     await step(asked('Hi'), agent, fakeDeps(model));
 
     const refund = model.requests[0]?.tools.find((tool) => tool.name === 'create_refund');
-    expect(refund?.inputSchema).toEqual(expected);
-    expect(refund?.inputSchema).toEqual({
+    expect(derived).toEqual({
       type: 'object',
       properties: {
         invoiceId: { type: 'string', minLength: 1 },
@@ -232,6 +221,29 @@ describe('step', () => {
       },
       required: ['invoiceId', 'amountEur'],
       additionalProperties: false,
+    });
+    expect(refund?.inputSchema).toEqual({
+      type: 'object',
+      properties: {
+        invoiceId: { type: 'string' },
+        amountEur: { type: 'number', exclusiveMinimum: 0 },
+      },
+      required: ['invoiceId', 'amountEur'],
+    });
+  });
+
+  it('still refuses an empty string the compact schema no longer mentions, with a tool-error', async () => {
+    const { agent } = createRefundAgent();
+    const model = new ScriptedModel([
+      call('lookup_invoice', { invoiceId: '' }),
+      call('done_for_now', { message: 'Hello!' }),
+    ]);
+
+    const result = await step(asked('Hi'), agent, fakeDeps(model));
+
+    expect(result.events[1]).toMatchObject({
+      type: 'tool-error',
+      data: { tool: 'lookup_invoice', message: expect.stringContaining('invoiceId') },
     });
   });
 
