@@ -30,6 +30,12 @@ export const upcastStoredEvent = (
   chain: UpcasterChain,
 ): Event => {
   const place: StoredEventPlace = { threadId, seq: stored.seq, eventId: stored.id, type: stored.type };
+  if (!Number.isInteger(stored.schemaVersion) || stored.schemaVersion < 1)
+    throw new CorruptEventError(
+      threadId,
+      stored.seq,
+      `schema version ${stored.schemaVersion} is not a version`,
+    );
   const current = currentVersionOf(chain, stored.type);
   if (stored.schemaVersion > current) throw new FutureEventVersionError(place, stored.schemaVersion, current);
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventSk, threadPk } from '../../lib/adapters/thread-table.ts';
 import { FutureEventVersionError, UpcastError } from '../../lib/core/errors.ts';
 import { hashArgs } from '../../lib/core/hash.ts';
-import type { UpcasterChain } from '../../lib/core/upcasters.ts';
+import { EVENT_UPCASTERS, type UpcasterChain } from '../../lib/core/upcasters.ts';
 import { type EarlierEvent, earlierKeyMarker, earlierThreadItems } from '../support/earlier-deploy.ts';
 import { EARLIER_SHAPES } from '../support/earlier-shapes.ts';
 import { type LocalThreadStores, startLocalThreadStores } from '../support/local-thread-stores.ts';
@@ -56,7 +56,7 @@ describe('DynamoThreadStore and schema versions', () => {
 
   it('reads items stored without a version, under the code base’s chain, exactly as before', async () => {
     const stepToday = { ...earlierStep, data: upcastStep.data };
-    const { store } = await earlierTable([request, stepToday], {});
+    const { store } = await earlierTable([request, stepToday], EVENT_UPCASTERS);
 
     expect((await store.load('t-1')).events).toEqual([
       {

@@ -128,6 +128,13 @@ describe('upcastStoredEvent', () => {
     );
   });
 
+  it('throws CorruptEventError for a schema version below 1', () => {
+    const reading = () =>
+      upcastStoredEvent('t-1', stored({ type: 'paused', schemaVersion: 0, data: {} }), {});
+
+    expect(reading).toThrow('thread t-1 seq 7: stored event is not valid: schema version 0 is not a version');
+  });
+
   it('throws CorruptEventError when an event at the current version does not fit its schema', () => {
     const reading = () =>
       upcastStoredEvent('t-1', stored({ type: 'user-message', schemaVersion: 1, data: { txt: 1 } }), {});
