@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { describeIssues } from '../core/tools.ts';
+import type { UpcasterChain } from '../core/upcasters.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.ts';
 import type { PayloadStore } from './payload-store.ts';
 
@@ -23,6 +24,11 @@ export interface DynamoThreadStoreOptions {
   /** Epoch milliseconds: decides which items have expired. */
   now?: () => number;
   retry?: Partial<BackoffOptions>;
+  /**
+   * The upcasters events are read with, and whose versions they are written at. Default
+   * `EVENT_UPCASTERS`, the code base's own; tests pass others.
+   */
+  upcasters?: UpcasterChain;
   /** Called on every lost race: a counter for metrics and tests. */
   onRetry?: (retry: AppendRetry) => void;
   /** A summary update after an append failed; the append itself succeeded. Default: a warning on stderr. */

@@ -3,6 +3,7 @@ import { CorruptEventError, ThreadConflictError, ThreadNotFoundError } from '../
 import type { Event, NewEvent, Thread } from '../core/events.ts';
 import type { ListThreadsQuery, ThreadStore, ThreadSummary } from '../core/ports.ts';
 import { describeIssues } from '../core/tools.ts';
+import { EVENT_UPCASTERS, type UpcasterChain } from '../core/upcasters.ts';
 import { ContentionBackoff } from './backoff.ts';
 import {
   type AppendRetry,
@@ -57,6 +58,7 @@ export class DynamoThreadStore implements ThreadStore {
   private readonly cache = new ThreadEventCache(CACHED_THREADS);
   private readonly retention: Retention;
   private readonly contention: ContentionBackoff;
+  private readonly upcasters: UpcasterChain;
   private readonly onRetry: ((retry: AppendRetry) => void) | undefined;
   private readonly onSummaryError: (error: unknown, threadId: string) => void;
 
@@ -70,6 +72,7 @@ export class DynamoThreadStore implements ThreadStore {
     this.payloads = options.payloads;
     this.retention = new Retention(this.settings.retentionDays, options.now ?? Date.now);
     this.contention = new ContentionBackoff(this.settings.retry);
+    this.upcasters = options.upcasters ?? EVENT_UPCASTERS;
     this.onRetry = options.onRetry;
     this.onSummaryError = options.onSummaryError ?? warnSummaryError;
   }
@@ -139,10 +142,12 @@ export class DynamoThreadStore implements ThreadStore {
   }
 
   private async appendOne(threadId: string, event: NewEvent): Promise<Event> {
-    const body = await encodeEventBody(threadId, event, {
-      payloads: this.payloads,
-      thresholdBytes: this.settings.offloadThresholdBytes,
-    });
+    const body = await encodeEventBody(
+      threadId,
+      event,
+      { payloads: this.payloads, thresholdBytes: this.settings.offloadThresholdBytes },
+      this.upcasters,
+    );
     if (body.key !== undefined) return this.appendKeyed(threadId, event, body, body.key);
     for (let attempt = 1; ; attempt += 1) {
       await this.contention.pause(threadId);
@@ -306,8 +311,11 @@ export class DynamoThreadStore implements ThreadStore {
   }
 
   private decode(threadId: string, raw: Item): Promise<Event> {
-    return decodeEventItem(threadId, raw, (ref) =>
-      this.payloadCache.read(ref.key, () => this.payloads.get(ref.key)),
+    return decodeEventItem(
+      threadId,
+      raw,
+      (ref) => this.payloadCache.read(ref.key, () => this.payloads.get(ref.key)),
+      this.upcasters,
     );
   }
 

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { CorruptEventError } from '../core/errors.ts';
-import { EVENT_TYPES, type Event, EventSchema, type EventType, type NewEvent } from '../core/events.ts';
+import { EVENT_TYPES, type Event, type EventType, type NewEvent } from '../core/events.ts';
 import { describeIssues } from '../core/tools.ts';
+import { upcastStoredEvent } from '../core/upcast-event.ts';
+import { currentVersionOf, UNVERSIONED, type UpcasterChain } from '../core/upcasters.ts';
 import type { PayloadStore } from './payload-store.ts';
 import type { Retention } from './retention.ts';
 import {
@@ -31,19 +33,22 @@ export interface Offload {
 }
 
 /**
- * The item attributes for an event. Data past the threshold goes to the payload store first, so
- * an item that points at a payload is only ever written once the payload exists.
+ * The item attributes for an event, stamped with the version `upcasters` says its type is at.
+ * Data past the threshold goes to the payload store first, so an item that points at a payload is
+ * only ever written once the payload exists.
  */
 export const encodeEventBody = async (
   threadId: string,
   event: NewEvent,
   offload: Offload,
+  upcasters: UpcasterChain,
 ): Promise<StoredEventBody> => {
   const text = JSON.stringify(event.data);
   const inline = {
     id: event.id,
     at: event.at,
     type: event.type,
+    schemaVersion: currentVersionOf(upcasters, event.type),
     ...(event.key === undefined ? {} : { key: event.key }),
   };
   const bytes = Buffer.byteLength(text, 'utf-8');
@@ -63,13 +68,15 @@ const safeSegment = (text: string): string =>
   );
 
 /**
- * Turns an item read back into an event, or throws `CorruptEventError` naming the thread and seq:
- * an item that does not parse is never passed on.
+ * Turns an item read back into an event of the current shape, or throws naming the thread and
+ * seq: `CorruptEventError` for an item that does not parse, `FutureEventVersionError` or
+ * `UpcastError` for data `upcasters` cannot bring to the current schema. Nothing invalid is passed on.
  */
 export const decodeEventItem = async (
   threadId: string,
   raw: Record<string, unknown>,
   readPayload: (ref: PayloadRef) => Promise<string>,
+  upcasters: UpcasterChain,
 ): Promise<Event> => {
   const sk = typeof raw.SK === 'string' ? raw.SK : '';
   const where = seqOfSk(sk) ?? (typeof raw.seq === 'number' ? raw.seq : sk || 'unknown');
@@ -78,7 +85,7 @@ export const decodeEventItem = async (
 
   const item = StoredEventItemSchema.safeParse(raw);
   if (!item.success) throw corrupt(describeIssues(item.error), item.error);
-  const { seq, id, at, type, key, data, dataRef } = item.data;
+  const { seq, id, at, type, schemaVersion, key, data, dataRef } = item.data;
   if (!isEventType(type)) throw corrupt(`unknown event type "${type}"`);
   const skSeq = seqOfSk(sk);
   if (skSeq !== undefined && skSeq !== seq)
@@ -101,16 +108,19 @@ export const decodeEventItem = async (
   } catch (error) {
     throw corrupt('data is not JSON', error);
   }
-  const event = EventSchema.safeParse({
-    id,
-    seq,
-    at,
-    type,
-    ...(key === undefined ? {} : { key }),
-    data: parsedData,
-  });
-  if (!event.success) throw corrupt(`${type}: ${describeIssues(event.error)}`, event.error);
-  return event.data;
+  return upcastStoredEvent(
+    threadId,
+    {
+      id,
+      seq,
+      at,
+      type,
+      ...(key === undefined ? {} : { key }),
+      schemaVersion: schemaVersion ?? UNVERSIONED,
+      data: parsedData,
+    },
+    upcasters,
+  );
 };
 
 const isEventType = (type: string): type is EventType => EVENT_TYPES.some((known) => known === type);

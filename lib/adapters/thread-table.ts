@@ -10,14 +10,16 @@ import { ThreadStatusSchema } from '../core/thread-state.ts';
  *
  * | SK                      | item                                                           |
  * |-------------------------|----------------------------------------------------------------|
- * | `EVENT#0000000042`      | event 42: `seq id at type key? data? dataRef? expiresAt?`      |
+ * | `EVENT#0000000042`      | event 42: `seq id at type schemaVersion? key? data? dataRef? expiresAt?` |
  * | `KEY#<sha256 of key>`   | idempotency marker: the same attributes as the event it names   |
  * | `SUMMARY`               | agent, status, totals, waitingFor, parent, list keys           |
  *
  * `E` < `K` < `S`, so `begins_with(SK, 'EVENT#')` reads events in seq order and nothing else.
  * `data` holds the event's data as JSON text (no 32-level map limit, numbers kept exactly);
  * `dataRef` replaces it when the data went to the payload store. `expiresAt` (epoch seconds) is
- * the table's TTL attribute.
+ * the table's TTL attribute. `schemaVersion` is the version of the type's data shape the event was
+ * written at (`lib/core/upcasters.ts`); items written before versions were stamped have none and
+ * are version 1.
  */
 export const THREAD_TABLE = {
   partitionKey: 'PK',
@@ -72,6 +74,8 @@ export const StoredEventItemSchema = z
     id: z.string().min(1),
     at: z.string(),
     type: z.string().min(1),
+    /** Absent on items written before versions were stamped: those are version 1. */
+    schemaVersion: z.number().int().positive().optional(),
     key: z.string().min(1).optional(),
     data: z.string().optional(),
     dataRef: PayloadRefSchema.optional(),

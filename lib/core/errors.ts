@@ -52,3 +52,54 @@ export class ThreadStateError extends Error {
     super(`thread ${threadId}: ${message}`);
   }
 }
+
+/** Where a stored event sits and what it is: the facts every error about reading one carries. */
+export interface StoredEventPlace {
+  threadId: string;
+  seq: number;
+  eventId: string;
+  type: string;
+}
+
+const placeOf = (place: StoredEventPlace): string =>
+  `thread ${place.threadId} seq ${place.seq} (event ${place.eventId}, ${place.type})`;
+
+/**
+ * A stored event written at a schema version newer than this deployment knows: a newer deploy
+ * wrote it (or this one was rolled back). It is never guessed at; the newer code reads it.
+ */
+export class FutureEventVersionError extends Error {
+  override readonly name = 'FutureEventVersionError';
+  readonly threadId: string;
+  readonly seq: number;
+  readonly eventId: string;
+  readonly type: string;
+  constructor(
+    place: StoredEventPlace,
+    readonly storedVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(
+      `${placeOf(place)}: stored at schema version ${storedVersion}, but this deployment reads ${place.type} only up to version ${currentVersion}`,
+    );
+    ({ threadId: this.threadId, seq: this.seq, eventId: this.eventId, type: this.type } = place);
+  }
+}
+
+/** An older stored event that its upcasters could not bring to the current schema. */
+export class UpcastError extends Error {
+  override readonly name = 'UpcastError';
+  readonly threadId: string;
+  readonly seq: number;
+  readonly eventId: string;
+  readonly type: string;
+  constructor(
+    place: StoredEventPlace,
+    readonly storedVersion: number,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${placeOf(place)}: cannot upcast from schema version ${storedVersion}: ${detail}`, options);
+    ({ threadId: this.threadId, seq: this.seq, eventId: this.eventId, type: this.type } = place);
+  }
+}

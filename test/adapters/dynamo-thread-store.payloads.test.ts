@@ -41,6 +41,7 @@ describe('DynamoThreadStore with large event data', () => {
       id: event.id,
       at: event.at,
       type: 'tool-result',
+      schemaVersion: 1,
       dataRef: {
         key: expect.stringMatching(/^threads\/t-1\/ev-1-[0-9a-f]{64}\.json$/),
         bytes: expect.any(Number),
