@@ -11,7 +11,7 @@ import {
   type ToolServer,
   type ToolServers,
 } from '../core/tool-servers.ts';
-import { oneLine, type ToolOutcome } from '../core/tools.ts';
+import { oneLine, type ToolContext, type ToolOutcome } from '../core/tools.ts';
 import { outcomeOfCallResult } from './mcp-call-result.ts';
 
 /** A server that could not be reached, or broke the protocol while listing: the caller retries. */
@@ -32,6 +32,8 @@ export interface McpToolServersOptions {
 }
 
 const ListingSchema = z.object({ tools: z.array(ListedToolSchema), nextCursor: z.string().optional() });
+/** Where a call's id travels, so that a server can tell a retried call from a new one. */
+export const CALL_ID_META = 'threadline/call-id';
 /** Listing stops here: a server that pages forever is refused. */
 const MAX_PAGES = 20;
 
@@ -66,10 +68,11 @@ export class McpToolServers implements ToolServers {
     });
   }
 
-  async call(server: ToolServer, tool: string, args: JsonObject): Promise<ToolOutcome> {
+  async call(server: ToolServer, tool: string, args: JsonObject, context: ToolContext): Promise<ToolOutcome> {
     return this.withClient(server, async (client) => {
       try {
-        const result = await client.callTool({ name: tool, arguments: args }, undefined, {
+        const request = { name: tool, arguments: args, _meta: { [CALL_ID_META]: context.callId } };
+        const result = await client.callTool(request, undefined, {
           timeout: this.requestTimeoutMs,
         });
         return outcomeOfCallResult(result);

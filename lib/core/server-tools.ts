@@ -38,10 +38,10 @@ export const serverTool = (server: ToolServer, listed: ListedTool, servers: Tool
     fingerprint: fingerprintOf(server.name, listed),
     spec: { name: listed.name, description: listed.description, inputSchema },
     validate,
-    run: async (args) => {
+    run: async (args, context) => {
       const valid = validate(args);
       if (!valid.ok) return valid;
-      return servers.call(server, listed.name, valid.args);
+      return servers.call(server, listed.name, valid.args, context);
     },
   };
 };

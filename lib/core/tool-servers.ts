@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { JsonObject } from './json.ts';
 import { JsonObjectSchema } from './json.ts';
-import { describeIssues, type ToolOutcome } from './tools.ts';
+import { describeIssues, type ToolContext, type ToolOutcome } from './tools.ts';
 
 /**
  * MCP servers as tool sources. An agent names a server and the tools it takes from it; each
@@ -72,7 +72,8 @@ export type ListedTool = z.infer<typeof ListedToolSchema>;
  */
 export interface ToolServers {
   list(server: ToolServer): Promise<ListedTool[]>;
-  call(server: ToolServer, tool: string, args: JsonObject): Promise<ToolOutcome>;
+  /** The call id goes along (as `_meta` `threadline/call-id`), for a server that makes its side effects idempotent. */
+  call(server: ToolServer, tool: string, args: JsonObject, context: ToolContext): Promise<ToolOutcome>;
 }
 
 /** The host a server is reached at, for the deployment's egress declaration; none for stdio. */

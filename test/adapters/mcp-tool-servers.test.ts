@@ -35,26 +35,47 @@ describe('McpToolServers over Streamable HTTP', () => {
   });
 
   it('returns a text answer as the result', async () => {
-    const outcome = await servers.call(declaration(), 'search_notes', { query: 'taxes' });
+    const outcome = await servers.call(
+      declaration(),
+      'search_notes',
+      { query: 'taxes' },
+      { threadId: 'th-1', callId: 'ev-1' },
+    );
 
     expect(outcome).toEqual({ ok: true, result: 'note-1: taxes is on page 3' });
     expect(notes.calls.at(-1)).toEqual({ tool: 'search_notes', args: { query: 'taxes' } });
+    expect(notes.callIds.at(-1)).toBe('ev-1');
   });
 
   it('keeps structured content as the result when the tool gives it', async () => {
-    const outcome = await servers.call(declaration(), 'delete_note', { noteId: 'note-7' });
+    const outcome = await servers.call(
+      declaration(),
+      'delete_note',
+      { noteId: 'note-7' },
+      { threadId: 'th-1', callId: 'ev-2' },
+    );
 
     expect(outcome).toEqual({ ok: true, result: { deleted: 'note-7' } });
   });
 
   it('turns a tool that failed into one line for the model', async () => {
-    const outcome = await servers.call(declaration(), 'search_notes', { query: 'boom' });
+    const outcome = await servers.call(
+      declaration(),
+      'search_notes',
+      { query: 'boom' },
+      { threadId: 'th-1', callId: 'ev-3' },
+    );
 
     expect(outcome).toEqual({ ok: false, message: 'the notes index is rebuilding' });
   });
 
   it('reports arguments the server refuses as a message for the model', async () => {
-    const outcome = await servers.call(declaration(), 'delete_note', { noteId: 'seven' });
+    const outcome = await servers.call(
+      declaration(),
+      'delete_note',
+      { noteId: 'seven' },
+      { threadId: 'th-1', callId: 'ev-4' },
+    );
 
     expect(outcome.ok).toBe(false);
     expect(outcome.ok === false && outcome.message).toMatch(/noteId/);

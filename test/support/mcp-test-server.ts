@@ -18,6 +18,8 @@ export interface ReceivedCall {
  */
 export class NotesMcpServer {
   readonly calls: ReceivedCall[] = [];
+  /** The `threadline/call-id` each call carried in its `_meta`. */
+  readonly callIds: unknown[] = [];
   readonly descriptions = {
     search_notes: 'Search notes by text. Read-only.',
     delete_note: 'Delete a note by id. Cannot be undone.',
@@ -57,8 +59,9 @@ export class NotesMcpServer {
     server.registerTool(
       'search_notes',
       { description: this.descriptions.search_notes, inputSchema: { query: z.string().min(1) } },
-      async ({ query }) => {
+      async ({ query }, extra) => {
         this.calls.push({ tool: 'search_notes', args: { query } });
+        this.callIds.push(extra._meta?.['threadline/call-id']);
         if (query === 'boom') throw new Error('the notes index is rebuilding\nretry later');
         return { content: [{ type: 'text', text: `note-1: ${query} is on page 3` }] };
       },
