@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { InMemoryThreadStore } from '../../lib/adapters/memory-thread-store.ts';
+import { call, ScriptedModel } from '../../lib/adapters/scripted-model.ts';
 import { defineAgent } from '../../lib/core/agent.ts';
+import { driveThread } from '../../lib/core/drive.ts';
 import { fingerprintOf, serverTool, withServerTools } from '../../lib/core/server-tools.ts';
 import { type ListedTool, mcpServer } from '../../lib/core/tool-servers.ts';
 import { defineTool } from '../../lib/core/tools.ts';
+import { FixedClock } from '../fakes/fixed-clock.ts';
 import { ListedToolServers } from '../fakes/listed-tool-servers.ts';
+import { SequentialIds } from '../fakes/sequential-ids.ts';
 
 const search: ListedTool = {
   name: 'search_notes',
@@ -112,5 +117,55 @@ describe('declaring MCP servers', () => {
         toolServers: [notes],
       }),
     ).toThrow('agent notes declares tool search_notes twice');
+  });
+});
+
+describe('driveThread with server tools', () => {
+  it('runs a gated server tool in-process once a person approves it, with the approval bound to the tool', async () => {
+    const gated = mcpServer({
+      name: 'notes',
+      transport: { kind: 'http', url: 'http://127.0.0.1:9/mcp' },
+      tools: { search_notes: { needsApproval: true } },
+    });
+    const servers = new ListedToolServers({ notes: [search] });
+    const store = new InMemoryThreadStore();
+    await store.create({ threadId: 'th-1', agent: 'notes', at: '2026-01-01T00:00:00.000Z' });
+    await store.append('th-1', [
+      {
+        id: 'message-1',
+        at: '2026-01-01T00:00:00.000Z',
+        type: 'user-message',
+        data: { text: 'find my tax notes', channel: 'cli', untrusted: false },
+      },
+    ]);
+    const model = new ScriptedModel([
+      call('search_notes', { query: 'taxes' }),
+      call('done_for_now', { message: 'Found them.' }),
+    ]);
+
+    const state = await driveThread('th-1', agentWith([gated]), {
+      store,
+      model,
+      clock: new FixedClock(),
+      ids: new SequentialIds(),
+      humans: { decide: async () => ({ decision: 'approve' }), answer: async () => '' },
+      toolServers: servers,
+    });
+
+    const events = (await store.load('th-1')).events;
+    expect(state.status).toBe('done');
+    expect(events.map((event) => event.type)).toEqual([
+      'user-message',
+      'model-step',
+      'approval-request',
+      'approval-decision',
+      'tool-result',
+      'model-step',
+      'agent-done',
+    ]);
+    expect(events[2]?.data).toMatchObject({ server: 'notes', toolHash: fingerprintOf('notes', search) });
+    expect(servers.calls).toEqual([
+      { server: 'notes', tool: 'search_notes', args: { query: 'taxes' }, callId: events[1]?.id },
+    ]);
   });
 });
