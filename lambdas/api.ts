@@ -9,6 +9,7 @@ import { ingressQueueOf } from './ingress-piece.ts';
 import { lazyFields } from './lazy.ts';
 import { loopPieces } from './loop-pieces.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
+import { mcpToolServers } from './tool-servers-piece.ts';
 
 type Serve = ReturnType<typeof handle>;
 
@@ -35,7 +36,7 @@ export const createHandler = (deps: () => Promise<ApiDeps>) => {
 export const depsFrom = (telemetry: Telemetry, env?: Env) => async (): Promise<ApiDeps> => {
   const base = createBase(telemetry, env);
   const config = base.config();
-  return apiDepsOf(lazyFields(loopPieces(base)), {
+  return apiDepsOf(lazyFields({ ...loopPieces(base), toolServers: mcpToolServers }), {
     ingress: ingressQueueOf(base),
     idempotency: idempotencyStoreOf(base),
     links: new ApprovalLinks(await signingKey(config)),

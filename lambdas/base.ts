@@ -85,6 +85,8 @@ export const threadPieces = (base: Base): Makers<ThreadDeps> => ({
   agents: base.agents,
   clock: () => base.clock,
   ids: () => base.ids,
+  // Only the functions that list or call server tools add the MCP client (`mcpToolServers`).
+  toolServers: () => undefined,
 });
 
 const TableNameSchema = z.string().trim().min(1).max(255);

@@ -7,6 +7,7 @@ import { parsePayload } from './invalid-payload.ts';
 import { lazyFields } from './lazy.ts';
 import { StepInputSchema } from './schemas.ts';
 import { createTelemetry, inThread, type Telemetry } from './telemetry.ts';
+import { mcpToolServers } from './tool-servers-piece.ts';
 
 export interface StepHandlerDeps {
   service: StepServiceDeps;
@@ -32,6 +33,7 @@ export const depsFrom = (telemetry: Telemetry, env?: Env): StepHandlerDeps => {
   const base = createBase(telemetry, env);
   const service = lazyFields<StepServiceDeps>({
     ...threadPieces(base),
+    toolServers: mcpToolServers,
     model: () => {
       const { THREADLINE_MODEL, OPENAI_API_KEY } = base.config();
       return createModel(parseModelSetting(THREADLINE_MODEL), {

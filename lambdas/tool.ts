@@ -7,6 +7,7 @@ import { parsePayload } from './invalid-payload.ts';
 import { lazyFields } from './lazy.ts';
 import { ToolInputSchema } from './schemas.ts';
 import { createTelemetry, inThread, type Telemetry } from './telemetry.ts';
+import { mcpToolServers } from './tool-servers-piece.ts';
 
 export interface ToolHandlerDeps {
   service: ThreadDeps;
@@ -39,7 +40,7 @@ export const createHandler = (deps: ToolHandlerDeps) => async (event: unknown, c
 export const depsFrom = (telemetry: Telemetry, env?: Env): ToolHandlerDeps => {
   const base = createBase(telemetry, env);
   return {
-    service: lazyFields(threadPieces(base)),
+    service: lazyFields({ ...threadPieces(base), toolServers: mcpToolServers }),
     toolName: () => required(base.config(), 'TOOL_NAME'),
     telemetry,
   };

@@ -1,4 +1,5 @@
 import { DEMO_MODEL_ID } from '../adapters/demo-model.ts';
+import { McpToolServers } from '../adapters/mcp-tool-servers.ts';
 import type { Agent } from '../core/agent.ts';
 import { driveThread } from '../core/drive.ts';
 import type { Event } from '../core/events.ts';
@@ -53,6 +54,7 @@ export const runCommand = async (runtime: Runtime, options: RunOptions, io: CliI
       ids,
       humans,
       agents: runtime.agents,
+      toolServers: new McpToolServers(),
       onEvents: print,
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { DemoScript } from './demo-script.ts';
 import { type AgentHumans, AgentHumansSchema } from './humans.ts';
 import type { Price } from './pricing.ts';
+import type { ToolServer } from './tool-servers.ts';
 import { describeIssues, type Tool } from './tools.ts';
 
 /** What an agent's prompt function is given. Everything else it needs, it owns (factor 2). */
@@ -44,6 +45,8 @@ export interface Agent {
   prompt: (input: PromptInput) => string;
   tools: readonly Tool[];
   children?: readonly ChildAgent[];
+  /** MCP servers whose named tools join `tools`, listed afresh at each step (`mcpServer(…)`). */
+  toolServers?: readonly ToolServer[];
   limits: AgentLimits;
   /** Overrides of the shared price table, for models the team pays a different rate for. */
   prices?: Readonly<Record<string, Price>>;
@@ -63,6 +66,7 @@ export const defineAgent = (definition: AgentDefinition): Agent => {
   const toolNames = [
     ...definition.tools.map((tool) => tool.name),
     ...(definition.children ?? []).map((child) => child.tool),
+    ...(definition.toolServers ?? []).flatMap((server) => Object.keys(server.tools)),
   ];
   for (const name of toolNames) {
     if (names.has(name)) throw new Error(`agent ${definition.name} declares tool ${name} twice`);

@@ -5,6 +5,7 @@ import type { Event, NewEvent, Thread } from './events.ts';
 import { type Next, nextOf } from './next.ts';
 import type { Clock, Ids, Model, ThreadStore } from './ports.ts';
 import { runTool } from './run-tool.ts';
+import { withServerTools } from './server-tools.ts';
 import { step } from './step.ts';
 import {
   deriveThreadState,
@@ -12,6 +13,7 @@ import {
   type PendingQuestion,
   type ThreadState,
 } from './thread-state.ts';
+import type { ToolServers } from './tool-servers.ts';
 
 /** The people a thread can reach while it runs in one process (the CLI, tests, the bench). */
 export interface Humans {
@@ -26,6 +28,8 @@ export interface DriveDeps {
   clock: Clock;
   ids: Ids;
   humans: Humans;
+  /** Reaches the MCP servers agents take tools from; needed only by agents that name one. */
+  toolServers?: ToolServers;
   /** The agents a child task can be handed to, by name. */
   agents?: ReadonlyMap<string, Agent>;
   /** Called with each batch of events as it is stored. */
@@ -36,7 +40,11 @@ export interface DriveDeps {
  * Runs a thread in-process until it ends or needs someone it cannot reach: the same loop the
  * state machine runs on AWS, with the store as the only state between steps.
  */
-export const driveThread = async (threadId: string, agent: Agent, deps: DriveDeps): Promise<ThreadState> => {
+export const driveThread = async (
+  threadId: string,
+  declared: Agent,
+  deps: DriveDeps,
+): Promise<ThreadState> => {
   const append = async (events: Parameters<ThreadStore['append']>[1]): Promise<void> => {
     if (events.length === 0) return;
     const stored = await deps.store.append(threadId, events);
@@ -48,6 +56,8 @@ export const driveThread = async (threadId: string, agent: Agent, deps: DriveDep
     const state = deriveThreadState(thread.events);
     if (['done', 'failed', 'cancelled', 'paused', 'escalated'].includes(state.status)) return state;
     const next = nextOf(state);
+    // Server tools are listed afresh each time round, as each Lambda invocation lists them on AWS.
+    const agent = await withServerTools(declared, deps.toolServers);
     if (!next) {
       const result = await step(thread, agent, deps);
       await append(result.events);

@@ -54,6 +54,9 @@ export const ApprovalRequestData = z.object({
   tool: z.string(),
   args: JsonObjectSchema,
   argsHash: z.string(),
+  /** For an MCP server's tool: the server, and the tool's fingerprint the approval is bound to. */
+  server: z.string().optional(),
+  toolHash: z.string().optional(),
 });
 
 const DecisionBase = { approvalId: z.string(), by: z.string().optional() };

@@ -16,7 +16,8 @@ export interface RunToolDeps {
  * id too, to make their own side effects idempotent.
  *
  * A tool that needs approval runs only if the thread holds an approval for exactly these
- * arguments: the state machine routes through approval, and this check makes sure of it.
+ * arguments: the state machine routes through approval, and this check makes sure of it. A
+ * server's tool also needs the approval to be of the tool as its server describes it now.
  */
 export const runTool = async (
   thread: Thread,
@@ -40,9 +41,15 @@ export const runTool = async (
       },
     ];
   }
-  if (tool.needsApproval && !isApproved(thread, callId, hashArgs(call.args))) {
-    const message = 'not approved: this tool runs only after a person approves these exact arguments';
-    return [{ ...base, type: 'tool-error', data: { callId, tool: tool.name, message } }];
+  if (tool.needsApproval) {
+    const approval = approvalOf(thread, callId, hashArgs(call.args), tool.fingerprint);
+    if (approval !== 'approved') {
+      const message =
+        approval === 'tool-changed'
+          ? 'not approved: the tool changed on its server after it was approved; call it again to ask a person anew'
+          : 'not approved: this tool runs only after a person approves these exact arguments';
+      return [{ ...base, type: 'tool-error', data: { callId, tool: tool.name, message } }];
+    }
   }
   const outcome = await tool.run(call.args, { threadId: thread.id, callId });
   return outcome.ok
@@ -50,16 +57,32 @@ export const runTool = async (
     : [{ ...base, type: 'tool-error', data: { callId, tool: tool.name, message: outcome.message } }];
 };
 
-/** True when a person approved this call with exactly these arguments (as asked, or as edited). */
-const isApproved = (thread: Thread, callId: string, argsHash: string): boolean => {
-  const requests = new Map<string, string>();
+/**
+ * Whether a person approved this call with exactly these arguments (as asked, or as edited), and,
+ * for a server's tool, while the tool was exactly as it is now (`fingerprint`, recorded in the
+ * request as `toolHash`).
+ */
+const approvalOf = (
+  thread: Thread,
+  callId: string,
+  argsHash: string,
+  fingerprint: string | undefined,
+): 'approved' | 'tool-changed' | 'none' => {
+  const requests = new Map<string, { argsHash: string; toolHash?: string }>();
+  let changed = false;
   for (const event of thread.events) {
     if (event.type === 'approval-request' && event.data.callId === callId) {
-      requests.set(event.data.approvalId, event.data.argsHash);
+      requests.set(event.data.approvalId, event.data);
     }
-    if (event.type !== 'approval-decision' || !requests.has(event.data.approvalId)) continue;
-    if (event.data.decision === 'approve' && requests.get(event.data.approvalId) === argsHash) return true;
-    if (event.data.decision === 'edit' && hashArgs(event.data.args) === argsHash) return true;
+    if (event.type !== 'approval-decision') continue;
+    const request = requests.get(event.data.approvalId);
+    if (request === undefined) continue;
+    const approved =
+      (event.data.decision === 'approve' && request.argsHash === argsHash) ||
+      (event.data.decision === 'edit' && hashArgs(event.data.args) === argsHash);
+    if (!approved) continue;
+    if (request.toolHash === fingerprint) return 'approved';
+    changed = true;
   }
-  return false;
+  return changed ? 'tool-changed' : 'none';
 };

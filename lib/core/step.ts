@@ -151,7 +151,15 @@ const interpret = (reply: ModelReply, agent: Agent, make: MakeEvent, ids: Ids): 
     modelStep,
     make({
       type: 'approval-request',
-      data: { approvalId, callId, tool: tool.name, args: valid.args, argsHash: hashArgs(valid.args) },
+      data: {
+        approvalId,
+        callId,
+        tool: tool.name,
+        args: valid.args,
+        argsHash: hashArgs(valid.args),
+        ...(tool.server === undefined ? {} : { server: tool.server }),
+        ...(tool.fingerprint === undefined ? {} : { toolHash: tool.fingerprint }),
+      },
     }),
   ];
 };

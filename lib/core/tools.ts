@@ -34,6 +34,13 @@ export interface Tool {
   readonly needsApproval: boolean;
   readonly uses: Readonly<Record<string, ResourceAccess>>;
   readonly spec: ToolSpec;
+  /** The MCP server this tool comes from (`toolServers`); absent for the agent's own tools. */
+  readonly server?: string;
+  /**
+   * For a server's tool, the hash of its server, name, description and schema as listed now. An
+   * approval records it, and the call runs only while the tool is still the one that was approved.
+   */
+  readonly fingerprint?: string;
   /** Checks the arguments against the tool's schema; the message is written for the model. */
   validate(args: unknown): { ok: true; args: JsonObject } | { ok: false; message: string };
   /** Validates, then executes. A thrown error becomes a one-line message, never a stack trace. */

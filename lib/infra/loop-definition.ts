@@ -42,6 +42,8 @@ export const RETRIED_ERRORS = [
   'RequestLimitExceeded',
   'ModelThrottled',
   'ThreadConflictError',
+  // An MCP server that could not be reached: steps and tool calls are keyed, so trying again is safe.
+  'ToolServerError',
 ];
 
 export const STATE = {

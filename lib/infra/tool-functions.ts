@@ -34,11 +34,17 @@ export class ToolFunctions extends Construct {
     const functions = new Map<string, NodejsFunction>();
     for (const tool of props.tools) {
       const gated = tool.needsApproval ? ' (runs only once approved)' : '';
+      // Functions run outside a VPC, so they reach the internet already; the host is named here so
+      // that an operator sees what a tool's function talks to (and what a VPC egress rule must allow).
+      const served =
+        tool.server === undefined
+          ? ''
+          : ` from MCP server ${tool.server.name}${tool.server.host ? ` at ${tool.server.host}` : ''}`;
       const fn = new HandlerFunction(this, pascalCase(tool.name), {
         name: `tool-${tool.name}`,
         entry: 'lambdas/tool.ts',
         tool: tool.name,
-        description: `threadline tool ${tool.name} of agent ${tool.agent}${gated}`,
+        description: `threadline tool ${tool.name}${served} of agent ${tool.agent}${gated}`,
         timeout: Duration.seconds(30),
         environment: props.environment,
         logRetention: props.logRetention,

@@ -2,6 +2,8 @@ import { type AgentModule, createAgents, type TableBinding } from '../adapters/a
 import { AGENT_MODULES } from '../agents/index.ts';
 import type { Agent } from '../core/agent.ts';
 import type { AgentResource, ResourceAccess } from '../core/resources.ts';
+import { serverToolNames } from '../core/server-tools.ts';
+import { hostOf } from '../core/tool-servers.ts';
 
 /** One tool as the infrastructure sees it: its own function, whether a person approves each call, what it uses. */
 export interface ToolSpec {
@@ -10,6 +12,8 @@ export interface ToolSpec {
   needsApproval: boolean;
   /** Its agent's resources it uses, by name. */
   uses?: Readonly<Record<string, ResourceAccess>>;
+  /** For a tool an MCP server serves: the server, and the host its function reaches (none for stdio). */
+  server?: { name: string; host?: string };
 }
 
 /** A resource an agent declares: the stack creates one of each. */
@@ -55,6 +59,19 @@ export const listTools = (agents: ReadonlyMap<string, Agent>): ToolSpec[] => {
         agent: agentName,
         needsApproval: tool.needsApproval,
         ...(Object.keys(tool.uses).length === 0 ? {} : { uses: tool.uses }),
+      });
+    }
+    // A server's tools are routed by the names the agent takes: the server is not asked at synth.
+    for (const { name, server } of serverToolNames(agent)) {
+      const owner = owners.get(name);
+      if (owner !== undefined) throw new DuplicateToolError(name, [owner, agentName]);
+      owners.set(name, agentName);
+      const host = hostOf(server);
+      tools.push({
+        name,
+        agent: agentName,
+        needsApproval: server.tools[name]?.needsApproval ?? true,
+        server: { name: server.name, ...(host === undefined ? {} : { host }) },
       });
     }
   }

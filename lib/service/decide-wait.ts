@@ -2,6 +2,7 @@ import type { WaitRecord } from '../adapters/wait-store.ts';
 import { answerQuestion, type DecideOutcome, type DecisionInput, decideApproval } from '../core/decide.ts';
 import type { Event, Thread } from '../core/events.ts';
 import { type Next, nextOf } from '../core/next.ts';
+import { withServerTools } from '../core/server-tools.ts';
 import { deriveThreadState } from '../core/thread-state.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -34,8 +35,10 @@ export const decideWait = async (
   if (wait.status === 'decided')
     return { ok: false, reason: 'already-decided', by: wait.decidedBy, at: wait.decidedAt };
   const thread = await deps.store.load(wait.threadId);
-  const agent = deps.agents.get(thread.agent);
-  if (!agent) return { ok: false, reason: 'invalid', message: `no agent is named ${thread.agent}` };
+  const declared = deps.agents.get(thread.agent);
+  if (!declared) return { ok: false, reason: 'invalid', message: `no agent is named ${thread.agent}` };
+  // Edited arguments are checked by the tool's schema: a server's tool, as its server lists it now.
+  const agent = answer.decision === 'edit' ? await withServerTools(declared, deps.toolServers) : declared;
 
   const outcome =
     answer.decision !== 'answer'

@@ -4,6 +4,8 @@ import type { WaitStore } from '../adapters/wait-store.ts';
 import type { Agent } from '../core/agent.ts';
 import type { HumanChannel } from '../core/humans.ts';
 import type { Clock, Ids, ThreadStore } from '../core/ports.ts';
+import { withServerTools } from '../core/server-tools.ts';
+import type { ToolServers } from '../core/tool-servers.ts';
 import { UnknownAgentError } from './errors.ts';
 
 /** What the use cases shared by the Lambda handlers, the API and the local stack run on. */
@@ -14,10 +16,12 @@ export interface ServiceDeps {
   agents: ReadonlyMap<string, Agent>;
   clock: Clock;
   ids: Ids;
+  /** Reaches the MCP servers agents take tools from; needed only where an agent names one. */
+  toolServers?: ToolServers;
 }
 
 /** What a use case that only reads and appends to threads runs on: the step and tool functions. */
-export type ThreadDeps = Pick<ServiceDeps, 'store' | 'agents' | 'clock' | 'ids'>;
+export type ThreadDeps = Pick<ServiceDeps, 'store' | 'agents' | 'clock' | 'ids' | 'toolServers'>;
 
 /** Use cases that tell people something: who to tell when nobody in particular is named. */
 export interface NotifyingDeps extends ServiceDeps {
@@ -41,3 +45,12 @@ export const agentOf = (deps: Pick<ServiceDeps, 'agents'>, thread: { id: string;
   if (!agent) throw new UnknownAgentError(thread.id, thread.agent);
   return agent;
 };
+
+/**
+ * The agent a thread runs with its MCP servers' tools as they are listed now: what a step, a tool
+ * call or an edited approval is checked against. A server that cannot be reached throws.
+ */
+export const resolveAgent = async (
+  deps: Pick<ServiceDeps, 'agents' | 'toolServers'>,
+  thread: { id: string; agent: string },
+): Promise<Agent> => withServerTools(agentOf(deps, thread), deps.toolServers);

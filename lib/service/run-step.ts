@@ -6,7 +6,7 @@ import { type Next, nextOf } from '../core/next.ts';
 import type { Model } from '../core/ports.ts';
 import { step } from '../core/step.ts';
 import { deriveThreadState, type PendingCall } from '../core/thread-state.ts';
-import { agentOf, type ThreadDeps } from './deps.ts';
+import { resolveAgent, type ThreadDeps } from './deps.ts';
 import { ModelFailedError, ModelThrottledError } from './errors.ts';
 
 export interface StepServiceDeps extends ThreadDeps {
@@ -38,7 +38,7 @@ export interface StepOutcome {
  */
 export const runStep = async (threadId: string, deps: StepServiceDeps): Promise<StepOutcome> => {
   const loaded = await deps.store.load(threadId);
-  const agent = agentOf(deps, loaded);
+  const agent = await resolveAgent(deps, loaded);
   const thread = await repairInterruptedStep(loaded, agent, deps);
   const lastSeq = thread.events.at(-1)?.seq ?? 0;
   const result = await takeStep(thread, agent, deps);

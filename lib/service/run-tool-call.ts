@@ -1,6 +1,6 @@
 import type { Event } from '../core/events.ts';
 import { runTool } from '../core/run-tool.ts';
-import { agentOf, type ThreadDeps } from './deps.ts';
+import { resolveAgent, type ThreadDeps } from './deps.ts';
 import { WrongToolError } from './errors.ts';
 
 export interface ToolCallOutcome {
@@ -36,7 +36,7 @@ export const runToolCall = async (
   const existing = resultOf(thread.events, callId);
   if (existing) return { seq: existing.seq, ran: false };
 
-  const events = await runTool(thread, agentOf(deps, thread), callId, deps);
+  const events = await runTool(thread, await resolveAgent(deps, thread), callId, deps);
   const stored = await deps.store.append(threadId, events);
   const result = stored.at(-1);
   if (!result)

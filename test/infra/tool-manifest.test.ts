@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { createAgents, defineAgentModule, UndeclaredResourceError } from '../../lib/adapters/agent-module.ts';
 import { defineAgent } from '../../lib/core/agent.ts';
 import { table } from '../../lib/core/resources.ts';
+import { mcpServer } from '../../lib/core/tool-servers.ts';
 import { defineTool } from '../../lib/core/tools.ts';
 import { DuplicateToolError, listTools, readAgentManifest } from '../../lib/infra/tool-manifest.ts';
 
@@ -21,6 +22,43 @@ describe('listTools', () => {
       { name: 'lookup', agent: 'billing', needsApproval: false },
       { name: 'charge', agent: 'billing', needsApproval: true },
       { name: 'search', agent: 'support', needsApproval: false },
+    ]);
+  });
+
+  it('lists the tools an agent takes from an MCP server, with the host their functions reach', () => {
+    const notes = defineAgent({
+      name: 'notes',
+      description: 'notes',
+      prompt: () => 'notes',
+      tools: [tool('summarize')],
+      toolServers: [
+        mcpServer({
+          name: 'notes-server',
+          transport: { kind: 'http', url: 'https://mcp.example.com/mcp' },
+          tools: { search_notes: {}, delete_note: { needsApproval: true } },
+        }),
+        mcpServer({
+          name: 'files',
+          transport: { kind: 'stdio', command: 'files-mcp' },
+          tools: { read_file: {} },
+        }),
+      ],
+    });
+    expect(listTools(new Map([['notes', notes]]))).toEqual([
+      { name: 'summarize', agent: 'notes', needsApproval: false },
+      {
+        name: 'search_notes',
+        agent: 'notes',
+        needsApproval: false,
+        server: { name: 'notes-server', host: 'mcp.example.com' },
+      },
+      {
+        name: 'delete_note',
+        agent: 'notes',
+        needsApproval: true,
+        server: { name: 'notes-server', host: 'mcp.example.com' },
+      },
+      { name: 'read_file', agent: 'notes', needsApproval: false, server: { name: 'files' } },
     ]);
   });
 
