@@ -23,10 +23,36 @@ const until = async <T>(what: string, probe: () => Promise<T | undefined>): Prom
   throw new Error(`never happened: ${what}`);
 };
 
-/** The approval link mailed for a thread: the outbox holds one .eml per mail. */
-const approvalLinkFor = async (stack: DevStack, threadId: string): Promise<string | undefined> => {
-  for (const file of await readdir(stack.endpoints.outbox).catch(() => [])) {
-    const text = await readFile(join(stack.endpoints.outbox, file), 'utf-8');
+/**
+ * The outbox's mails, each read from disk once: an `.eml` file never changes after the local SES has
+ * written it whole. (Reading every file on every poll of every thread took a fifth of the CPU the
+ * run measures.) A file is kept only once its multipart body is closed (`--boundary--`), so a
+ * file still being written is read again on the next poll.
+ */
+const outboxReader = (directory: string) => {
+  const complete = new Map<string, string>();
+  const read = async (): Promise<string[]> => {
+    for (const file of await readdir(directory).catch(() => [])) {
+      if (complete.has(file)) continue;
+      const text = await readFile(join(directory, file), 'utf-8');
+      const boundary = /boundary="?([^";\r\n]+)"?/.exec(text)?.[1];
+      if (boundary && text.includes(`--${boundary}--`)) complete.set(file, text);
+    }
+    return [...complete.values()];
+  };
+  // The threads that poll at the same moment share one listing of the folder.
+  let reading: Promise<string[]> | undefined;
+  return (): Promise<string[]> => {
+    reading ??= read().finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  };
+};
+
+/** The approval link mailed for a thread. */
+const approvalLinkFor = (mails: readonly string[], threadId: string): string | undefined => {
+  for (const text of mails) {
     if (!text.includes(threadId)) continue;
     const link = /(http:\/\/[^\s"<>]+\/approvals\/[^\s"<>]+)/.exec(
       text.replace(/=\r?\n/g, '').replaceAll('=3D', '='),
@@ -49,7 +75,11 @@ const approve = async (link: string): Promise<void> => {
   if (response.status >= 400) throw new Error(`approving ${link}: ${response.status}`);
 };
 
-const runThread = async (stack: DevStack, index: number): Promise<ThreadBody> => {
+const runThread = async (
+  stack: DevStack,
+  readOutbox: () => Promise<string[]>,
+  index: number,
+): Promise<ThreadBody> => {
   const response = await fetch(`${stack.endpoints.api}/threads`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${index}` },
@@ -60,7 +90,9 @@ const runThread = async (stack: DevStack, index: number): Promise<ThreadBody> =>
   });
   if (response.status !== 202) throw new Error(`POST /threads: ${response.status} ${await response.text()}`);
   const { threadId } = (await response.json()) as { threadId: string };
-  const link = await until(`approval mail for ${threadId}`, () => approvalLinkFor(stack, threadId));
+  const link = await until(`approval mail for ${threadId}`, async () =>
+    approvalLinkFor(await readOutbox(), threadId),
+  );
   await approve(link);
   return until(`end of ${threadId}`, async () => {
     const thread = await readThread(stack, threadId);
@@ -74,9 +106,10 @@ export const runThroughput = async (options: BenchOptions): Promise<Section> => 
   const home = await mkdtemp(join(tmpdir(), 'threadline-bench-stack-'));
   const stack = await startDevStack({ home, port: 0, smtpPort: 0, memory: true, model: 'demo' });
   try {
+    const readOutbox = outboxReader(stack.endpoints.outbox);
     const started = performance.now();
     const finished = await Promise.all(
-      Array.from({ length: threads }, (_, index) => runThread(stack, index)),
+      Array.from({ length: threads }, (_, index) => runThread(stack, readOutbox, index)),
     );
     const seconds = (performance.now() - started) / 1000;
     const steps = finished.flatMap((thread) =>
