@@ -23,6 +23,17 @@ const until = async <T>(what: string, probe: () => Promise<T | undefined>): Prom
   throw new Error(`never happened: ${what}`);
 };
 
+/** Shares one in-flight read among the threads that poll at the same moment. */
+const shared = <T>(read: () => Promise<T>): (() => Promise<T>) => {
+  let reading: Promise<T> | undefined;
+  return () => {
+    reading ??= read().finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  };
+};
+
 /**
  * The outbox's mails, each read from disk once: an `.eml` file never changes after the local SES has
  * written it whole. (Reading every file on every poll of every thread took a fifth of the CPU the
@@ -40,14 +51,7 @@ const outboxReader = (directory: string) => {
     }
     return [...complete.values()];
   };
-  // The threads that poll at the same moment share one listing of the folder.
-  let reading: Promise<string[]> | undefined;
-  return (): Promise<string[]> => {
-    reading ??= read().finally(() => {
-      reading = undefined;
-    });
-    return reading;
-  };
+  return shared(read);
 };
 
 /** The approval link mailed for a thread. */
@@ -62,6 +66,35 @@ const approvalLinkFor = (mails: readonly string[], threadId: string): string | u
   return undefined;
 };
 
+const ENDED = ['done', 'failed', 'escalated'];
+
+/**
+ * The ids of the billing threads that have ended, from the thread list (one page per status):
+ * one listing per poll for every waiting thread, where a read of each thread would load its events.
+ */
+const endedReader = (stack: DevStack) =>
+  shared(async (): Promise<Set<string>> => {
+    const ended = new Set<string>();
+    for (const status of ENDED) {
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({
+          agent: 'billing',
+          status,
+          limit: '1000',
+          ...(cursor ? { cursor } : {}),
+        });
+        const page = (await (await fetch(`${stack.endpoints.api}/threads?${query}`)).json()) as {
+          threads: { threadId: string }[];
+          cursor?: string;
+        };
+        for (const thread of page.threads) ended.add(thread.threadId);
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+    }
+    return ended;
+  });
+
 /** Approves through the page a person would use: GET for the CSRF token, POST the approve form. */
 const approve = async (link: string): Promise<void> => {
   const page = await (await fetch(link)).text();
@@ -75,11 +108,12 @@ const approve = async (link: string): Promise<void> => {
   if (response.status >= 400) throw new Error(`approving ${link}: ${response.status}`);
 };
 
-const runThread = async (
-  stack: DevStack,
-  readOutbox: () => Promise<string[]>,
-  index: number,
-): Promise<ThreadBody> => {
+interface Watch {
+  readOutbox: () => Promise<string[]>;
+  readEnded: () => Promise<Set<string>>;
+}
+
+const runThread = async (stack: DevStack, watch: Watch, index: number): Promise<ThreadBody> => {
   const response = await fetch(`${stack.endpoints.api}/threads`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${index}` },
@@ -91,12 +125,13 @@ const runThread = async (
   if (response.status !== 202) throw new Error(`POST /threads: ${response.status} ${await response.text()}`);
   const { threadId } = (await response.json()) as { threadId: string };
   const link = await until(`approval mail for ${threadId}`, async () =>
-    approvalLinkFor(await readOutbox(), threadId),
+    approvalLinkFor(await watch.readOutbox(), threadId),
   );
   await approve(link);
   return until(`end of ${threadId}`, async () => {
+    if (!(await watch.readEnded()).has(threadId)) return undefined;
     const thread = await readThread(stack, threadId);
-    return ['done', 'failed', 'escalated'].includes(thread.status) ? thread : undefined;
+    return ENDED.includes(thread.status) ? thread : undefined;
   });
 };
 
@@ -106,10 +141,10 @@ export const runThroughput = async (options: BenchOptions): Promise<Section> => 
   const home = await mkdtemp(join(tmpdir(), 'threadline-bench-stack-'));
   const stack = await startDevStack({ home, port: 0, smtpPort: 0, memory: true, model: 'demo' });
   try {
-    const readOutbox = outboxReader(stack.endpoints.outbox);
+    const watch: Watch = { readOutbox: outboxReader(stack.endpoints.outbox), readEnded: endedReader(stack) };
     const started = performance.now();
     const finished = await Promise.all(
-      Array.from({ length: threads }, (_, index) => runThread(stack, readOutbox, index)),
+      Array.from({ length: threads }, (_, index) => runThread(stack, watch, index)),
     );
     const seconds = (performance.now() - started) / 1000;
     const steps = finished.flatMap((thread) =>
