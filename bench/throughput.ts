@@ -188,7 +188,7 @@ export const runThroughput = async (options: BenchOptions): Promise<Section> => 
         ],
       ),
       '',
-      `Target ≥ 20 steps/s: ${verdictAtLeast(figures.stepsPerSecond, 20, ' steps/s')}. Threads/s includes the wait for each approval mail and its decision. Where the time goes is not broken down here; two cores run the API, the SQS, Step Functions, S3 and SES stand-ins, dynalite (a JavaScript DynamoDB, ~25 ms a step in benchmark 3) and every handler in one Node process, so this is a floor for the laptop stack, not a figure for AWS.`,
+      `Target ≥ 20 steps/s: ${verdictAtLeast(figures.stepsPerSecond, 20, ' steps/s')}. Threads/s includes the wait for each approval mail and its decision. The API, the SQS, Step Functions, S3 and SES stand-ins and every handler share the main thread of one Node process, and dynalite (a JavaScript DynamoDB, ~25 ms a step in benchmark 3) runs in a worker thread beside it; the main thread is the one that is busy all the time, and a CPU profile of it (\`node --cpu-prof\`) puts most of its time in the AWS SDK's DynamoDB requests from the handlers (middleware, signing, marshalling, loopback HTTP writes) and the rest in GC, zod, the Step Functions emulator and the API. So this is a floor for the laptop stack, not a figure for AWS.`,
     ].join('\n');
     return { id: 'throughput', title: '6. Local stack throughput', figures, markdown };
   } finally {
