@@ -23,10 +23,40 @@ const until = async <T>(what: string, probe: () => Promise<T | undefined>): Prom
   throw new Error(`never happened: ${what}`);
 };
 
-/** The approval link mailed for a thread: the outbox holds one .eml per mail. */
-const approvalLinkFor = async (stack: DevStack, threadId: string): Promise<string | undefined> => {
-  for (const file of await readdir(stack.endpoints.outbox).catch(() => [])) {
-    const text = await readFile(join(stack.endpoints.outbox, file), 'utf-8');
+/** Shares one in-flight read among the threads that poll at the same moment. */
+const shared = <T>(read: () => Promise<T>): (() => Promise<T>) => {
+  let reading: Promise<T> | undefined;
+  return () => {
+    reading ??= read().finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  };
+};
+
+/**
+ * The outbox's mails, each read from disk once: an `.eml` file never changes after the local SES has
+ * written it whole. (Reading every file on every poll of every thread took a fifth of the CPU the
+ * run measures.) A file is kept only once its multipart body is closed (`--boundary--`), so a
+ * file still being written is read again on the next poll.
+ */
+const outboxReader = (directory: string) => {
+  const complete = new Map<string, string>();
+  const read = async (): Promise<string[]> => {
+    for (const file of await readdir(directory).catch(() => [])) {
+      if (complete.has(file)) continue;
+      const text = await readFile(join(directory, file), 'utf-8');
+      const boundary = /boundary="?([^";\r\n]+)"?/.exec(text)?.[1];
+      if (boundary && text.includes(`--${boundary}--`)) complete.set(file, text);
+    }
+    return [...complete.values()];
+  };
+  return shared(read);
+};
+
+/** The approval link mailed for a thread. */
+const approvalLinkFor = (mails: readonly string[], threadId: string): string | undefined => {
+  for (const text of mails) {
     if (!text.includes(threadId)) continue;
     const link = /(http:\/\/[^\s"<>]+\/approvals\/[^\s"<>]+)/.exec(
       text.replace(/=\r?\n/g, '').replaceAll('=3D', '='),
@@ -35,6 +65,35 @@ const approvalLinkFor = async (stack: DevStack, threadId: string): Promise<strin
   }
   return undefined;
 };
+
+const ENDED = ['done', 'failed', 'escalated'];
+
+/**
+ * The ids of the billing threads that have ended, from the thread list (one page per status):
+ * one listing per poll for every waiting thread, where a read of each thread would load its events.
+ */
+const endedReader = (stack: DevStack) =>
+  shared(async (): Promise<Set<string>> => {
+    const ended = new Set<string>();
+    for (const status of ENDED) {
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({
+          agent: 'billing',
+          status,
+          limit: '1000',
+          ...(cursor ? { cursor } : {}),
+        });
+        const page = (await (await fetch(`${stack.endpoints.api}/threads?${query}`)).json()) as {
+          threads: { threadId: string }[];
+          cursor?: string;
+        };
+        for (const thread of page.threads) ended.add(thread.threadId);
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+    }
+    return ended;
+  });
 
 /** Approves through the page a person would use: GET for the CSRF token, POST the approve form. */
 const approve = async (link: string): Promise<void> => {
@@ -49,7 +108,12 @@ const approve = async (link: string): Promise<void> => {
   if (response.status >= 400) throw new Error(`approving ${link}: ${response.status}`);
 };
 
-const runThread = async (stack: DevStack, index: number): Promise<ThreadBody> => {
+interface Watch {
+  readOutbox: () => Promise<string[]>;
+  readEnded: () => Promise<Set<string>>;
+}
+
+const runThread = async (stack: DevStack, watch: Watch, index: number): Promise<ThreadBody> => {
   const response = await fetch(`${stack.endpoints.api}/threads`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${index}` },
@@ -60,11 +124,14 @@ const runThread = async (stack: DevStack, index: number): Promise<ThreadBody> =>
   });
   if (response.status !== 202) throw new Error(`POST /threads: ${response.status} ${await response.text()}`);
   const { threadId } = (await response.json()) as { threadId: string };
-  const link = await until(`approval mail for ${threadId}`, () => approvalLinkFor(stack, threadId));
+  const link = await until(`approval mail for ${threadId}`, async () =>
+    approvalLinkFor(await watch.readOutbox(), threadId),
+  );
   await approve(link);
   return until(`end of ${threadId}`, async () => {
+    if (!(await watch.readEnded()).has(threadId)) return undefined;
     const thread = await readThread(stack, threadId);
-    return ['done', 'failed', 'escalated'].includes(thread.status) ? thread : undefined;
+    return ENDED.includes(thread.status) ? thread : undefined;
   });
 };
 
@@ -74,9 +141,10 @@ export const runThroughput = async (options: BenchOptions): Promise<Section> => 
   const home = await mkdtemp(join(tmpdir(), 'threadline-bench-stack-'));
   const stack = await startDevStack({ home, port: 0, smtpPort: 0, memory: true, model: 'demo' });
   try {
+    const watch: Watch = { readOutbox: outboxReader(stack.endpoints.outbox), readEnded: endedReader(stack) };
     const started = performance.now();
     const finished = await Promise.all(
-      Array.from({ length: threads }, (_, index) => runThread(stack, index)),
+      Array.from({ length: threads }, (_, index) => runThread(stack, watch, index)),
     );
     const seconds = (performance.now() - started) / 1000;
     const steps = finished.flatMap((thread) =>
@@ -120,7 +188,7 @@ export const runThroughput = async (options: BenchOptions): Promise<Section> => 
         ],
       ),
       '',
-      `Target ≥ 20 steps/s: ${verdictAtLeast(figures.stepsPerSecond, 20, ' steps/s')}. Threads/s includes the wait for each approval mail and its decision. Where the time goes is not broken down here; two cores run the API, the SQS, Step Functions, S3 and SES stand-ins, dynalite (a JavaScript DynamoDB, ~25 ms a step in benchmark 3) and every handler in one Node process, so this is a floor for the laptop stack, not a figure for AWS.`,
+      `Target ≥ 20 steps/s: ${verdictAtLeast(figures.stepsPerSecond, 20, ' steps/s')}. Threads/s includes the wait for each approval mail and its decision. The API, the SQS, Step Functions, S3 and SES stand-ins and every handler share the main thread of one Node process, and dynalite (a JavaScript DynamoDB, ~25 ms a step in benchmark 3) runs in a worker thread beside it; the main thread is the one that is busy all the time, and a CPU profile of it (\`node --cpu-prof\`) puts most of its time in the AWS SDK's DynamoDB requests from the handlers (middleware, signing, marshalling, loopback HTTP writes) and the rest in GC, zod, the Step Functions emulator and the API. So this is a floor for the laptop stack, not a figure for AWS.`,
     ].join('\n');
     return { id: 'throughput', title: '6. Local stack throughput', figures, markdown };
   } finally {

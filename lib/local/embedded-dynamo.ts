@@ -6,8 +6,8 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { threadTableDefinition } from '../adapters/thread-table-definition.ts';
+import { startDynaliteThread } from './dynalite-thread.ts';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -30,22 +30,19 @@ export const untilActive = async (client: DynamoDBClient, tableName: string | un
 };
 
 /**
- * DynamoDB on this machine: dynalite on 127.0.0.1, persisted under `path` (LevelDB) so threads
- * survive restarts, or in memory without one.
+ * DynamoDB on this machine: dynalite on 127.0.0.1, in a worker thread of its own (see
+ * `dynalite-thread.ts`), persisted under `path` (LevelDB) so threads survive restarts, or in memory
+ * without one.
  */
 export const startEmbeddedDynamo = async (
   options: { path?: string; port?: number } = {},
 ): Promise<EmbeddedDynamo> => {
   if (options.path) await mkdir(options.path, { recursive: true });
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  const server = await startDynaliteThread({
+    ...(options.path ? { path: options.path } : {}),
+    ...(options.port === undefined ? {} : { port: options.port }),
   });
-  const address = server.address();
-  if (address === null || typeof address === 'string')
-    throw new Error('dynalite did not listen on a TCP port');
-  const endpoint = `http://127.0.0.1:${address.port}`;
+  const endpoint = `http://127.0.0.1:${server.port}`;
   const client = new DynamoDBClient({
     endpoint,
     region: 'local',
@@ -68,9 +65,7 @@ export const startEmbeddedDynamo = async (
     ensureThreadTable: (tableName) => ensureTable(threadTableDefinition(tableName)),
     stop: async () => {
       client.destroy();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
+      await server.close();
     },
   };
 };
