@@ -19,9 +19,9 @@ const countVerdicts = (steps: readonly ReplayedStep[]) => ({
 /** One step's line, and under it what changed. */
 const describeStep = (step: ReplayedStep): string => {
   const lines = [`  #${String(step.seq).padEnd(4)} ${step.verdict.padEnd(11)} ${step.recorded}`];
-  if (step.replayed !== step.recorded) lines.push(`${' '.repeat(19)}now: ${step.replayed}`);
+  if (step.replayed !== step.recorded) lines.push(`${' '.repeat(20)}now: ${step.replayed}`);
   for (const detail of [...step.differences, ...step.requestChanges])
-    lines.push(`${' '.repeat(19)}${detail}`);
+    lines.push(`${' '.repeat(20)}${detail}`);
   return lines.join('\n');
 };
 
