@@ -111,6 +111,25 @@ describe('replaying recordings with replies the reducer refused', () => {
     ]);
   });
 
+  it('rebuilds replies cut off at the output limit or with a malformed tool call', async () => {
+    const report = await replay(
+      aThread('th_1', 'billing')
+        .user('create a link')
+        .reply('Let me look up')
+        .error('reply cut off at the output limit: call one tool, briefly')
+        .reply('{lookup')
+        .error('malformed tool call: call one tool with JSON arguments')
+        .call('lookup_customer', { name: 'Terri' }),
+    );
+
+    expect(report.steps).toEqual([
+      expect.objectContaining({
+        recorded: '(no tool), (no tool), lookup_customer → run lookup_customer',
+        verdict: 'identical',
+      }),
+    ]);
+  });
+
   it('replays an open step as one that asks the model again', async () => {
     const report = await replay(
       aThread('th_1', 'billing')
