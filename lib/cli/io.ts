@@ -14,4 +14,13 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const EXIT = { ok: 0, error: 1, usage: 2, needsHuman: 3, escalated: 4, failed: 5 } as const;
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  needsHuman: 3,
+  escalated: 4,
+  failed: 5,
+  /** A replay or eval found a step the current code decides differently. */
+  regressed: 6,
+} as const;

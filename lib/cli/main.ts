@@ -7,6 +7,7 @@ import { readCliConfig } from './config.ts';
 import { devCommand, fireSchedule, redriveCommand } from './dev-command.ts';
 import type { ApproveMode } from './humans.ts';
 import { type CliIo, EXIT, UsageError } from './io.ts';
+import { evalCommand, exportCommand, replayCommand } from './replay-commands.ts';
 import { runCommand } from './run-command.ts';
 import { agentNamed, createRuntime } from './runtime.ts';
 import { forkThread, listThreads, showThread } from './thread-commands.ts';
@@ -47,11 +48,25 @@ Usage:
       A thread's timeline: every event, with status, tokens and $.
   threadline fork <thread-id> --at <seq>
       A new thread holding the events 1..seq of another, linked to it.
+  threadline replay <thread-id | file.json> [--json]
+      Run the agent's current code over a recorded thread without calling the model: at each
+      step it took, feed the recorded reply and compare what the code decides now. Each step is
+      identical, benign (the model's request changed: prompt, tool descriptions, rendering; the
+      decision did not) or regression (another tool error, gate, or next step). Nothing runs or
+      is stored. A stored thread has no recorded requests, so only an exported file is checked
+      for benign changes.
+  threadline export <thread-id>... [--out <folder>] [--json]
+      Write each thread as <folder>/<thread-id>.json (default folder: here): the thread and
+      the model requests the current code sends at each step, the baseline replay compares to.
+  threadline eval <folder> [--json]
+      Replay every exported thread (*.json) in a folder and print a table of verdicts.
+      replay, export and eval exit 6 when any step regressed; eval exits 1 when a file is not
+      an exported thread or names an unknown agent.
 
 Stores (--store):
   memory    threads live for one command (the default for run, prompt and demo)
   dynamo    an embedded DynamoDB (dynalite) persisted under THREADLINE_HOME/dynamodb, so
-            threads survive restarts (the default for threads, show and fork)
+            threads survive restarts (the default for threads, show, fork, replay and export)
   threadline help
 
 Model (--model or THREADLINE_MODEL):
@@ -61,7 +76,8 @@ Model (--model or THREADLINE_MODEL):
                                 (OPENAI_API_KEY is sent as a bearer token when set)
 
 Data lives under THREADLINE_HOME (default .threadline/).
-Exit codes: 0 done, 1 error, 2 usage, 3 needs a human answer, 4 escalated, 5 failed or cancelled.
+Exit codes: 0 done, 1 error, 2 usage, 3 needs a human answer, 4 escalated, 5 failed or cancelled,
+6 a replay found a regression.
 `;
 
 /** The agent that runs when none is named: the one with a demo, else the first. */
@@ -79,6 +95,7 @@ const OPTIONS = {
   status: { type: 'string' },
   at: { type: 'string' },
   queue: { type: 'string', multiple: true },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -201,6 +218,15 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
       case 'fork':
         if (!rest[0]) throw new UsageError('fork needs a thread id');
         return await forkThread(runtime, rest[0], values.at, io);
+      case 'replay':
+        if (!rest[0] || rest.length > 1) throw new UsageError('replay needs one thread id or exported file');
+        return await replayCommand(runtime, rest[0], values.json, io);
+      case 'export':
+        if (rest.length === 0) throw new UsageError('export needs at least one thread id');
+        return await exportCommand(runtime, rest, { out: values.out, json: values.json }, io);
+      case 'eval':
+        if (!rest[0] || rest.length > 1) throw new UsageError('eval needs one folder of exported threads');
+        return await evalCommand(runtime, rest[0], values.json, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -209,7 +235,7 @@ const dispatch = async (argv: readonly string[], io: CliIo): Promise<number> => 
   }
 };
 
-const THREAD_COMMANDS = new Set(['threads', 'show', 'fork']);
+const THREAD_COMMANDS = new Set(['threads', 'show', 'fork', 'replay', 'export']);
 
 const parseApprove = (value: string): ApproveMode => {
   if (value === 'ask' || value === 'all' || value === 'none') return value;

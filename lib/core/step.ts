@@ -6,6 +6,7 @@ import { type JsonValue, parseJson } from './json.ts';
 import { type Next, nextOf } from './next.ts';
 import type { Clock, Ids, Model, ModelReply } from './ports.ts';
 import { estimateCostUsd } from './pricing.ts';
+import { REPLY_ERRORS } from './reply-errors.ts';
 import { buildModelRequest, toolSpecsOf } from './request.ts';
 import { DONE_FOR_NOW, deriveThreadState, REQUEST_HUMAN_INPUT, type ThreadState } from './thread-state.ts';
 import { ChildTaskArgs, DoneArgs, describeIssues, HumanInputArgs } from './tools.ts';
@@ -106,14 +107,12 @@ const interpret = (reply: ModelReply, agent: Agent, make: MakeEvent, ids: Ids): 
     ];
   }
   if (reply.tool === undefined) {
-    if (reply.stopReason === 'max_tokens')
-      return error('reply cut off at the output limit: call one tool, briefly');
-    if (reply.stopReason === 'malformed_tool_use')
-      return error('malformed tool call: call one tool with JSON arguments');
-    return error('no tool called: reply with exactly one tool call');
+    if (reply.stopReason === 'max_tokens') return error(REPLY_ERRORS.cutOff);
+    if (reply.stopReason === 'malformed_tool_use') return error(REPLY_ERRORS.malformed);
+    return error(REPLY_ERRORS.noTool);
   }
   if (reply.argsJson !== undefined && typeof args === 'string' && !parseJson(reply.argsJson).ok) {
-    return error('arguments are not valid JSON');
+    return error(REPLY_ERRORS.notJson);
   }
 
   if (reply.tool === DONE_FOR_NOW) {
