@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { esbuildOptions } from '../lib/infra/bundling-options.ts';
 import { METADATA, PROJECT_ROOT } from '../lib/infra/handler-function.ts';
 import { buildThreadlineApp, STACK_NAME } from '../lib/infra/synthesize.ts';
 import { devContext } from '../lib/local/dev-context.ts';
@@ -12,23 +13,8 @@ import { percentile, round } from './stats.ts';
 
 const run = promisify(execFile);
 
-/** The esbuild options `HandlerFunction` gives NodejsFunction (lib/infra/handler-function.ts). */
-const STACK_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node24',
-  minify: true,
-  sourcemap: true,
-  mainFields: ['module', 'main'],
-  // bundleAwsSDK: true — nothing is external.
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
-  outExtension: { '.js': '.mjs' },
-  metafile: true,
-  logLevel: 'silent',
-};
+/** The esbuild options `HandlerFunction` gives NodejsFunction (lib/infra/bundling-options.ts). */
+const STACK_OPTIONS: BuildOptions = { ...esbuildOptions(), metafile: true, logLevel: 'silent' };
 
 /** Settings every handler reads at cold start; placeholders, as the local stack gives them. */
 const ENVIRONMENT: Record<string, string> = {
