@@ -1,86 +1,17 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { esbuildOptions } from '../lib/infra/bundling-options.ts';
 import { METADATA, PROJECT_ROOT } from '../lib/infra/handler-function.ts';
 import { buildThreadlineApp, STACK_NAME } from '../lib/infra/synthesize.ts';
 import { devContext } from '../lib/local/dev-context.ts';
+import { floorsTable, measureFloors } from './bundle-floors.ts';
+import { coldImports, heaviest, sizeKb } from './bundle-measure.ts';
 import { type BenchOptions, type Section, table, verdict } from './section.ts';
-import { percentile, round } from './stats.ts';
 
-const run = promisify(execFile);
-
-/** The esbuild options `HandlerFunction` gives NodejsFunction (lib/infra/handler-function.ts). */
-const STACK_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node24',
-  minify: true,
-  sourcemap: true,
-  mainFields: ['module', 'main'],
-  // bundleAwsSDK: true — nothing is external.
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
-  outExtension: { '.js': '.mjs' },
-  metafile: true,
-  logLevel: 'silent',
-};
-
-/** Settings every handler reads at cold start; placeholders, as the local stack gives them. */
-const ENVIRONMENT: Record<string, string> = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  THREAD_TABLE_NAME: 'threads',
-  PAYLOAD_BUCKET_NAME: 'payloads',
-  INGRESS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/ingress.fifo',
-  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:Threadline-agent-loop',
-  THREADLINE_MODEL: 'demo',
-  TOOL_NAME: 'lookup_customer',
-  APPROVAL_BASE_URL: 'https://example.com/approvals/',
-  APPROVAL_SIGNING_SECRET: 'bench-signing-secret-bench-signing-secret',
-  APPROVAL_TIMEOUT_SECONDS: '86400',
-  INBOUND_DOMAIN: 'threadline.local',
-  INBOUND_MAIL_PREFIX: 'mail/',
-  INBOUND_AGENTS: '{}',
-  POWERTOOLS_SERVICE_NAME: 'threadline',
-};
-
-const IMPORT_TIMER = `const started = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - started));`;
-
-/** Milliseconds to import the bundle in a fresh node process (module evaluation, not node's own start). */
-const coldImportMs = async (file: string): Promise<number | string> => {
-  try {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER, file], {
-      env: { ...process.env, ...ENVIRONMENT },
-      timeout: 30_000,
-    });
-    return Number(stdout);
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n').slice(0, 3).join(' ') : String(error);
-    return `failed: ${message.slice(0, 200)}`;
-  }
-};
-
-/** The largest inputs of a bundle, grouped by package (or `lib/`, `lambdas/`). */
-const heaviest = (metafile: Metafile, output: string): { source: string; kb: number }[] => {
-  const inputs = metafile.outputs[output]?.inputs ?? {};
-  const byPackage = new Map<string, number>();
-  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
-    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
-    const source = match?.[1] ?? path.split('/')[0] ?? path;
-    byPackage.set(source, (byPackage.get(source) ?? 0) + bytesInOutput);
-  }
-  return [...byPackage.entries()]
-    .sort((left, right) => right[1] - left[1])
-    .slice(0, 5)
-    .map(([source, bytes]) => ({ source, kb: round(bytes / 1024, 1) }));
-};
+/** The esbuild options `HandlerFunction` gives NodejsFunction (lib/infra/bundling-options.ts). */
+const STACK_OPTIONS: BuildOptions = { ...esbuildOptions(), metafile: true, logLevel: 'silent' };
 
 /** A function of the synthesized template whose code is a bundle that synth wrote. */
 interface SynthesizedFunction {
@@ -125,18 +56,7 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
     const functions = await synthesizedFunctions(join(outdir, 'cdk.out'));
     const rows = [];
     for (const fn of functions) {
-      const sizeKb = round((await stat(fn.bundle)).size / 1024, 1);
-      const samples: number[] = [];
-      let failure: string | undefined;
-      for (let attempt = 0; attempt < imports; attempt += 1) {
-        const ms = await coldImportMs(fn.bundle);
-        if (typeof ms === 'string') {
-          failure = ms;
-          break;
-        }
-        samples.push(ms);
-      }
-      samples.sort((left, right) => left - right);
+      const imported = await coldImports(fn.bundle, imports);
       const analysis = await build({
         ...STACK_OPTIONS,
         entryPoints: [join(PROJECT_ROOT, fn.entry)],
@@ -149,24 +69,28 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
       rows.push({
         function: fn.name,
         entry: fn.entry,
-        sizeKb,
+        sizeKb: await sizeKb(fn.bundle),
         targetKb: target,
-        coldImportMedianMs: failure ? undefined : round(percentile(samples, 0.5), 1),
-        ...(failure ? { importFailure: failure } : {}),
+        coldImportMedianMs: imported.medianMs,
+        coldImportCpuMedianMs: imported.cpuMedianMs,
+        ...(imported.failure ? { importFailure: imported.failure } : {}),
         heaviest: heaviest(metafile, output),
       });
     }
+    await mkdir(join(outdir, 'floors'));
+    const floors = await measureFloors(join(outdir, 'floors'), imports);
     const largest = Math.max(...rows.map((row) => row.sizeKb));
     const slowest = Math.max(...rows.map((row) => row.coldImportMedianMs ?? 0));
     const figures = {
       esbuild: STACK_OPTIONS,
       rows,
+      floors,
       largestKb: largest,
       slowestImportMs: slowest,
       targets: { sizeKb: 300, inboundEmailSizeKb: 900, importMs: 100 },
     };
     const markdown = [
-      `Every function of the stack, its bundle read from the assets \`cdk synth\` wrote (\`HandlerFunction\`: ESM, node24, minified, AWS SDK bundled, createRequire banner). Import time: \`await import(bundle)\` in a fresh \`node\` process, median of ${imports}, placeholder environment. Each handler imports only the clients it calls (\`lambdas/base.ts\` plus the pieces it names), so the bundles differ by what they do.`,
+      `Every function of the stack, its bundle read from the assets \`cdk synth\` wrote (\`HandlerFunction\` with lib/infra/bundling-options.ts: ESM, node24, minified, UTF-8 text, one copy of libmime, AWS SDK bundled, createRequire banner). Import time: \`await import(bundle)\` in a fresh \`node\` process, median of ${imports}, placeholder environment; the CPU time (user + system) of the same imports is beside it, as wall time on a shared machine also counts the other processes. Each handler imports only the clients it calls (\`lambdas/base.ts\` plus the pieces it names), and the S3 client of the thread store's payload store only when a body is over 64 KB (it stays in the one-file bundle, but is not evaluated at import).`,
       '',
       table(
         [
@@ -174,7 +98,7 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
           'entry',
           'size KB',
           'size target',
-          'cold import ms',
+          'cold import ms (CPU ms)',
           'import target ≤ 100 ms',
           'heaviest inputs (KB)',
         ],
@@ -183,11 +107,17 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
           row.entry,
           row.sizeKb,
           verdict(row.sizeKb, row.targetKb, ' KB'),
-          row.coldImportMedianMs ?? row.importFailure ?? '',
+          row.coldImportMedianMs === undefined
+            ? (row.importFailure ?? '')
+            : `${row.coldImportMedianMs} (${row.coldImportCpuMedianMs})`,
           row.coldImportMedianMs === undefined ? 'not measured' : verdict(row.coldImportMedianMs, 100, ' ms'),
           row.heaviest.map((input) => `${input.source} ${input.kb}`).join(', '),
         ]),
       ),
+      '',
+      "The smallest bundles that still do a job, built and imported the same way. A floor over its target means no handler doing that job meets the target with these inputs; its heaviest inputs hold it. The last row is the AWS SDK left to the Lambda runtime instead of bundled: the SDK then loads from node_modules (standing in for the runtime's copy, which is not on this machine), and its import time counts that load.",
+      '',
+      floorsTable(floors),
     ].join('\n');
     return { id: 'bundles', title: '4. Lambda bundles', figures, markdown };
   } finally {

@@ -1,9 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import { createAgents, type TableBinding } from '../lib/adapters/agent-module.ts';
+import { DeferredPayloadStore } from '../lib/adapters/deferred-payload-store.ts';
 import { DynamoThreadStore } from '../lib/adapters/dynamo-thread-store.ts';
-import { S3PayloadStore } from '../lib/adapters/s3-payload-store.ts';
 import { randomIds, systemClock } from '../lib/adapters/system-clock.ts';
 import { AGENT_MODULES } from '../lib/agents/index.ts';
 import type { Agent } from '../lib/core/agent.ts';
@@ -19,7 +18,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * What every function runs on: its environment, the threads table (DynamoDB, with large bodies in
- * S3), the agents, the clock and ids. Nothing is made until it is used, so a function lacking a
+ * S3, whose client is imported only when a body is that large: `s3-piece.ts`), the agents, the
+ * clock and ids. Nothing is made until it is used, so a function lacking a
  * setting it never uses runs, and one lacking a setting it does use fails naming it. The other
  * pieces (the loop, people, the model, the queue) live in their own modules, which only the
  * handlers that call them import: each bundle carries the clients it uses and no more.
@@ -29,7 +29,6 @@ export interface Base {
   env: Env;
   config: () => Config;
   dynamo: () => DynamoDBClient;
-  s3: () => S3Client;
   store: () => ThreadStore;
   agents: () => ReadonlyMap<string, Agent>;
   clock: Clock;
@@ -41,12 +40,11 @@ export interface Base {
 export const createBase = (telemetry: Telemetry, env: Env = process.env): Base => {
   const config = once(() => readConfig(env));
   const dynamo = once(() => new DynamoDBClient({}));
-  const s3 = once(() => new S3Client({}));
   const store = once(() => {
-    const payloads = new S3PayloadStore({
-      bucket: required(config(), 'PAYLOAD_BUCKET_NAME'),
-      client: s3(),
-    });
+    const bucket = required(config(), 'PAYLOAD_BUCKET_NAME');
+    const payloads = new DeferredPayloadStore(async () =>
+      (await import('./s3-piece.ts')).s3PayloadStore(bucket),
+    );
     return new DynamoThreadStore({ tableName: config().THREAD_TABLE_NAME, payloads, client: dynamo() });
   });
   const agents = once(() =>
@@ -69,7 +67,6 @@ export const createBase = (telemetry: Telemetry, env: Env = process.env): Base =
     telemetry,
     env,
     config,
-    s3,
     dynamo,
     store,
     agents,

@@ -7,6 +7,7 @@ import { required } from './config.ts';
 import { ingressQueueOf } from './ingress-piece.ts';
 import { parsePayload } from './invalid-payload.ts';
 import { lazyFields } from './lazy.ts';
+import { s3Client } from './s3-piece.ts';
 import { createTelemetry, publishMetrics, type Telemetry } from './telemetry.ts';
 
 export interface InboundEmailHandlerDeps {
@@ -60,7 +61,7 @@ export const depsFrom = (telemetry: Telemetry, env?: Env): InboundEmailHandlerDe
       new S3RawMail({
         bucket: required(base.config(), 'PAYLOAD_BUCKET_NAME'),
         prefix: base.config().INBOUND_MAIL_PREFIX,
-        client: base.s3(),
+        client: s3Client(),
       }),
     agentsByRecipient: () => base.config().INBOUND_AGENTS,
     checkReference: () => async (reference, expected) =>

@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { CfnResource, type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLE_AWS_SDK, BUNDLING } from './bundling-options.ts';
 import { ENV } from './environment.ts';
 import { acknowledgeServiceWideActions } from './nag.ts';
 
@@ -37,7 +38,7 @@ export interface HandlerFunctionProps {
 
 /**
  * One Lambda handler as every function of the stack is built: ESM bundled locally by esbuild (no
- * Docker), arm64 on the newest Node runtime, active tracing, and its own role and log group, so
+ * Docker, the settings in bundling-options.ts), arm64 on the newest Node runtime, active tracing, and its own role and log group, so
  * the role holds exactly its grants (no AWSLambdaBasicExecutionRole with `logs:*` on every group).
  */
 export class HandlerFunction extends Construct {
@@ -77,15 +78,14 @@ export class HandlerFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // The pinned SDK versions ship with the code, not whatever the runtime happens to carry.
-        bundleAwsSDK: true,
-        // CommonJS dependencies that call require() need it inside an ESM bundle.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        target: BUNDLING.target,
+        minify: BUNDLING.minify,
+        sourceMap: BUNDLING.sourcemap,
+        mainFields: [...BUNDLING.mainFields],
+        charset: Charset.UTF8,
+        esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([from, to]) => `${from}=${to}`) },
+        bundleAwsSDK: BUNDLE_AWS_SDK,
+        banner: BUNDLING.banner,
       },
     });
     const resource = this.function.node.defaultChild;

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeferredPayloadStore } from '../../lib/adapters/deferred-payload-store.ts';
 import { FilePayloadStore } from '../../lib/adapters/file-payload-store.ts';
 import { InMemoryPayloadStore, type PayloadStore } from '../../lib/adapters/payload-store.ts';
 import { S3PayloadStore } from '../../lib/adapters/s3-payload-store.ts';
@@ -23,6 +24,10 @@ const stores: [string, () => PayloadStore][] = [
   ['InMemoryPayloadStore', () => new InMemoryPayloadStore()],
   ['FilePayloadStore', () => new FilePayloadStore(directory)],
   ['S3PayloadStore', () => new S3PayloadStore({ bucket: 'payloads', client: s3.client })],
+  [
+    'DeferredPayloadStore over S3',
+    () => new DeferredPayloadStore(async () => new S3PayloadStore({ bucket: 'payloads', client: s3.client })),
+  ],
 ];
 
 describe.each(stores)('%s', (_, makeStore) => {
@@ -46,5 +51,37 @@ describe('FilePayloadStore', () => {
 
     await expect(store.put('../outside.json', '{}')).rejects.toThrow('is not a safe relative path');
     await expect(store.get('threads/../../etc/passwd')).rejects.toThrow('is not a safe relative path');
+  });
+});
+
+describe('DeferredPayloadStore', () => {
+  it('makes its store only when a body is first stored or read, and once', async () => {
+    let made = 0;
+    const store = new DeferredPayloadStore(async () => {
+      made += 1;
+      return new InMemoryPayloadStore();
+    });
+    expect(store.loaded).toBe(false);
+
+    await store.put('threads/t-1/ev-1.json', '{"a":1}');
+    const body = await store.get('threads/t-1/ev-1.json');
+
+    expect(body).toBe('{"a":1}');
+    expect(made).toBe(1);
+  });
+
+  it('tries to make its store again after a load that failed', async () => {
+    let attempts = 0;
+    const store = new DeferredPayloadStore(async () => {
+      attempts += 1;
+      if (attempts === 1) throw new Error('the S3 client failed to load');
+      return new InMemoryPayloadStore();
+    });
+
+    await expect(store.put('threads/t-1/ev-1.json', '{}')).rejects.toThrow('the S3 client failed to load');
+    await store.put('threads/t-1/ev-1.json', '{}');
+
+    expect(await store.get('threads/t-1/ev-1.json')).toBe('{}');
+    expect(attempts).toBe(2);
   });
 });

@@ -4,6 +4,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 
 export interface LocalS3 {
   client: S3Client;
+  /** `http://127.0.0.1:<port>`, for clients that read their endpoint from `AWS_ENDPOINT_URL_S3`. */
+  endpoint: string;
   /** Objects by `bucket/key`, to look at what was stored or to damage it. */
   objects: Map<string, Buffer>;
   stop(): Promise<void>;
@@ -24,14 +26,16 @@ export const startS3StandIn = async (): Promise<LocalS3> => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   return {
     client,
+    endpoint,
     objects,
     stop: async () => {
       client.destroy();

@@ -1,0 +1,58 @@
+import { createRequire } from 'node:module';
+import type { BuildOptions } from 'esbuild';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The esbuild settings every function of the stack is bundled with, in one place: `HandlerFunction`
+ * hands them to NodejsFunction, and the bundle benchmark (bench/bundles.ts) and the bundle tests
+ * build with the same ones. Each setting is here because it moves the bundle's size or what it
+ * loads at a cold start; bench section 4 measures them.
+ */
+export const BUNDLING = {
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  sourcemap: true,
+  mainFields: ['module', 'main'],
+  /**
+   * Text as UTF-8, not `\uXXXX` escapes: the charset tables the mail parser carries (iconv-lite's
+   * CJK codepages) are a third smaller this way. Lambda reads code as UTF-8.
+   */
+  charset: 'utf8',
+  /**
+   * One copy of libmime, not two: mailparser imports its ESM build and @zone-eu/mailsplit requires
+   * its CommonJS build, and each carries its own MIME type and charset tables. Both builds are the
+   * same code; the CommonJS one serves both.
+   */
+  alias: { libmime: require.resolve('libmime') },
+  /** CommonJS dependencies that call require() need it inside an ESM bundle. */
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} as const;
+
+/**
+ * The AWS SDK (`@aws-sdk/*`, `@smithy/*`) is bundled, not left to the copy the Lambda runtime
+ * carries: the pinned versions ship with the code, and a minified bundle of the few clients a
+ * function uses loads faster than the runtime's whole packages (bench section 4 measures both).
+ */
+export const BUNDLE_AWS_SDK = true;
+
+/**
+ * The same settings as esbuild's own options, as NodejsFunction turns them into its command line
+ * (`--bundle --platform=node --outfile=index.mjs …`), for building a function's bundle outside
+ * synth: the bundle benchmark's analysis and the bundle tests.
+ */
+export const esbuildOptions = (): BuildOptions => ({
+  bundle: true,
+  platform: 'node',
+  format: BUNDLING.format,
+  target: BUNDLING.target,
+  minify: BUNDLING.minify,
+  sourcemap: BUNDLING.sourcemap,
+  mainFields: [...BUNDLING.mainFields],
+  charset: BUNDLING.charset,
+  alias: { ...BUNDLING.alias },
+  banner: { js: BUNDLING.banner },
+  external: BUNDLE_AWS_SDK ? [] : ['@aws-sdk/*', '@smithy/*'],
+  outExtension: { '.js': '.mjs' },
+});
