@@ -44,6 +44,8 @@ export interface LocalStepFunctionsOptions {
   functions: ReadonlyMap<string, LocalFunction>;
   /** Milliseconds between retries, instead of the definition's backoff: for tests only. */
   retryIntervalMs?: number;
+  /** The machines the definition's `startExecution.sync:2` tasks start, by state machine ARN. */
+  nested?: ReadonlyMap<string, LocalStepFunctions>;
 }
 
 interface Waiter {
@@ -56,6 +58,7 @@ interface Waiter {
 const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:/;
 const WAIT_FOR_TOKEN = /^arn:aws[\w-]*:states:::lambda:invoke\.waitForTaskToken$/;
 const LAMBDA_INVOKE = /^arn:aws[\w-]*:states:::lambda:invoke$/;
+const START_EXECUTION_SYNC = /^arn:aws[\w-]*:states:::states:startExecution\.sync:2$/;
 
 const TaskStateSchema = z.object({
   Type: z.literal('Task'),
@@ -64,6 +67,11 @@ const TaskStateSchema = z.object({
   HeartbeatSeconds: z.number().optional(),
 });
 const InvokeParametersSchema = z.object({ FunctionName: z.string(), Payload: JsonValueSchema.optional() });
+const StartExecutionParametersSchema = z.object({
+  StateMachineArn: z.string(),
+  Input: JsonValueSchema.optional(),
+  Name: z.string().optional(),
+});
 
 /**
  * Step Functions on one machine: runs the synthesized definition with aws-local-stepfunctions.
@@ -78,6 +86,8 @@ export class LocalStepFunctions {
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly waiters = new Map<string, Waiter>();
   private readonly minted = new Set<string>();
+  /** The nested executions each execution started, so that stopping it stops them too. */
+  private readonly nestedRuns = new Map<string, { machine: LocalStepFunctions; executionArn: string }[]>();
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.definition = clampTimeouts(options.definition);
@@ -134,6 +144,8 @@ export class LocalStepFunctions {
     for (const [token, waiter] of this.waiters) {
       if (waiter.executionArn === executionArn) this.waiters.delete(token);
     }
+    for (const nested of this.nestedRuns.get(executionArn) ?? [])
+      nested.machine.stopExecution(nested.executionArn);
   }
 
   sendTaskSuccess(taskToken: string, output: JsonValue): void {
@@ -183,6 +195,7 @@ export class LocalStepFunctions {
     if (record.status !== 'RUNNING') return;
     Object.assign(record, outcome, { stopDate: new Date() });
     this.running.delete(record.executionArn);
+    this.nestedRuns.delete(record.executionArn);
   }
 
   /** `$$.Task.Token` is a getter: each read mints a fresh token, as each task attempt gets on AWS. */
@@ -215,6 +228,8 @@ export class LocalStepFunctions {
           const { FunctionName, Payload } = InvokeParametersSchema.parse(input);
           return { StatusCode: 200, Payload: await this.functionFor(FunctionName)(Payload ?? null) };
         };
+      } else if (START_EXECUTION_SYNC.test(resource)) {
+        handlers[stateName] = (input) => this.runNested(executionArn, input);
       } else if (LAMBDA_ARN.test(resource)) {
         handlers[stateName] = (input) => this.functionFor(resource)(input);
       } else {
@@ -272,6 +287,45 @@ export class LocalStepFunctions {
       throw error;
     }
     return settled;
+  }
+
+  /**
+   * `startExecution.sync:2`: starts the named machine's definition and waits for it. Success
+   * answers as DescribeExecution does, with `Output` as JSON; any other end fails the task with
+   * `States.TaskFailed`, its cause the execution's description, as Step Functions does.
+   */
+  private async runNested(executionArn: string, input: JsonValue): Promise<JsonValue> {
+    const parameters = StartExecutionParametersSchema.parse(input);
+    const machine = this.options.nested?.get(parameters.StateMachineArn);
+    if (!machine)
+      throw new StepFunctionsError(
+        'InvalidDefinition',
+        `no local state machine ${parameters.StateMachineArn}`,
+      );
+    const started = machine.startExecution({
+      ...(parameters.Name === undefined ? {} : { name: parameters.Name }),
+      input: parameters.Input ?? {},
+    });
+    const runs = this.nestedRuns.get(executionArn) ?? [];
+    runs.push({ machine, executionArn: started.executionArn });
+    this.nestedRuns.set(executionArn, runs);
+    const record = await machine.waitForExecution(started.executionArn);
+    const description = {
+      ExecutionArn: record.executionArn,
+      StateMachineArn: parameters.StateMachineArn,
+      Name: record.name,
+      Status: record.status,
+      StartDate: record.startDate.toISOString(),
+      ...(record.stopDate ? { StopDate: record.stopDate.toISOString() } : {}),
+      Input: record.input,
+      ...(record.output === undefined ? {} : { Output: record.output }),
+      ...(record.error === undefined ? {} : { Error: record.error }),
+      ...(record.cause === undefined ? {} : { Cause: record.cause }),
+    };
+    if (record.status === 'SUCCEEDED') return description;
+    const failure = new Error(JSON.stringify(description));
+    failure.name = 'States.TaskFailed';
+    throw failure;
   }
 
   private functionFor(arn: string): LocalFunction {
