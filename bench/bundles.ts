@@ -13,7 +13,7 @@ import { percentile, round } from './stats.ts';
 const run = promisify(execFile);
 
 /** The esbuild options `HandlerFunction` gives NodejsFunction (lib/infra/handler-function.ts). */
-const STACK_OPTIONS: BuildOptions = {
+export const STACK_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
