@@ -4,6 +4,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import * as z from 'zod';
 import { type JsonValue, JsonValueSchema } from '../core/json.ts';
 import { clampTimeouts, failureOf, findToken, MAX_TIMER_SECONDS } from './execution-support.ts';
+import { runNestedExecution } from './nested-execution.ts';
 
 /** A Lambda function's code, called in-process with the payload the state machine sends. */
 export type LocalFunction = (payload: JsonValue) => Promise<JsonValue>;
@@ -67,11 +68,6 @@ const TaskStateSchema = z.object({
   HeartbeatSeconds: z.number().optional(),
 });
 const InvokeParametersSchema = z.object({ FunctionName: z.string(), Payload: JsonValueSchema.optional() });
-const StartExecutionParametersSchema = z.object({
-  StateMachineArn: z.string(),
-  Input: JsonValueSchema.optional(),
-  Name: z.string().optional(),
-});
 
 /**
  * Step Functions on one machine: runs the synthesized definition with aws-local-stepfunctions.
@@ -139,13 +135,15 @@ export class LocalStepFunctions {
   stopExecution(executionArn: string, error?: string, cause?: string): void {
     const record = this.describeExecution(executionArn);
     if (record.status !== 'RUNNING') return;
+    // Taken before `finish`, which forgets both.
+    const running = this.running.get(executionArn);
+    const nested = this.nestedRuns.get(executionArn) ?? [];
     this.finish(record, { status: 'ABORTED', error, cause });
-    this.running.get(executionArn)?.abort();
+    running?.abort();
     for (const [token, waiter] of this.waiters) {
       if (waiter.executionArn === executionArn) this.waiters.delete(token);
     }
-    for (const nested of this.nestedRuns.get(executionArn) ?? [])
-      nested.machine.stopExecution(nested.executionArn);
+    for (const run of nested) run.machine.stopExecution(run.executionArn);
   }
 
   sendTaskSuccess(taskToken: string, output: JsonValue): void {
@@ -289,43 +287,13 @@ export class LocalStepFunctions {
     return settled;
   }
 
-  /**
-   * `startExecution.sync:2`: starts the named machine's definition and waits for it. Success
-   * answers as DescribeExecution does, with `Output` as JSON; any other end fails the task with
-   * `States.TaskFailed`, its cause the execution's description, as Step Functions does.
-   */
+  /** `startExecution.sync:2`: the named machine's execution, stopped with this one (nested-execution.ts). */
   private async runNested(executionArn: string, input: JsonValue): Promise<JsonValue> {
-    const parameters = StartExecutionParametersSchema.parse(input);
-    const machine = this.options.nested?.get(parameters.StateMachineArn);
-    if (!machine)
-      throw new StepFunctionsError(
-        'InvalidDefinition',
-        `no local state machine ${parameters.StateMachineArn}`,
-      );
-    const started = machine.startExecution({
-      ...(parameters.Name === undefined ? {} : { name: parameters.Name }),
-      input: parameters.Input ?? {},
+    return runNestedExecution(this.options.nested ?? new Map(), input, (machine, started) => {
+      const runs = this.nestedRuns.get(executionArn) ?? [];
+      runs.push({ machine, executionArn: started });
+      this.nestedRuns.set(executionArn, runs);
     });
-    const runs = this.nestedRuns.get(executionArn) ?? [];
-    runs.push({ machine, executionArn: started.executionArn });
-    this.nestedRuns.set(executionArn, runs);
-    const record = await machine.waitForExecution(started.executionArn);
-    const description = {
-      ExecutionArn: record.executionArn,
-      StateMachineArn: parameters.StateMachineArn,
-      Name: record.name,
-      Status: record.status,
-      StartDate: record.startDate.toISOString(),
-      ...(record.stopDate ? { StopDate: record.stopDate.toISOString() } : {}),
-      Input: record.input,
-      ...(record.output === undefined ? {} : { Output: record.output }),
-      ...(record.error === undefined ? {} : { Error: record.error }),
-      ...(record.cause === undefined ? {} : { Cause: record.cause }),
-    };
-    if (record.status === 'SUCCEEDED') return description;
-    const failure = new Error(JSON.stringify(description));
-    failure.name = 'States.TaskFailed';
-    throw failure;
   }
 
   private functionFor(arn: string): LocalFunction {
