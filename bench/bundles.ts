@@ -11,7 +11,7 @@ import { coldImports, heaviest, sizeKb } from './bundle-measure.ts';
 import { type BenchOptions, type Section, table, verdict } from './section.ts';
 
 /** The esbuild options `HandlerFunction` gives NodejsFunction (lib/infra/bundling-options.ts). */
-const STACK_OPTIONS: BuildOptions = { ...esbuildOptions(), metafile: true, logLevel: 'silent' };
+export const STACK_OPTIONS: BuildOptions = { ...esbuildOptions(), metafile: true, logLevel: 'silent' };
 
 /** A function of the synthesized template whose code is a bundle that synth wrote. */
 interface SynthesizedFunction {

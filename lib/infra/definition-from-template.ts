@@ -53,31 +53,52 @@ export interface TemplateFunction {
   environment: Record<string, string>;
 }
 
+/** A state machine of the template: its logical id, placeholder ARN and definition. */
+export interface TemplateStateMachine {
+  logicalId: string;
+  arn: string;
+  definition: AslDefinition;
+}
+
 export interface TemplateLoop {
+  /** The turn: the Standard state machine the functions start (`STATE_MACHINE_ARN`). */
   stateMachine: { logicalId: string; arn: string };
   definition: AslDefinition;
+  /** The Express iterations the turn's `Iterate` task starts. */
+  iterations: TemplateStateMachine;
   /** Every threadline function of the template, by logical id. */
   functions: Map<string, TemplateFunction>;
 }
 
 /**
- * Reads the agent loop from a synthesized template: the definition as plain ASL (its
- * `Fn::Join` of GetAtts resolved to placeholder ARNs) and the functions it and the rest of the
- * stack run. Accepts `Template.fromStack(…)` or the template JSON.
+ * Reads the agent loop from a synthesized template: both definitions (the Standard turn and
+ * the Express iterations) as plain ASL (their `Fn::Join` of GetAtts and Refs resolved to
+ * placeholder ARNs) and the functions they and the rest of the stack run. Accepts
+ * `Template.fromStack(…)` or the template JSON.
  */
 export const readStateMachineDefinition = (template: { toJSON(): unknown } | unknown): TemplateLoop => {
   const json = hasToJson(template) ? template.toJSON() : template;
   const { Resources: resources } = TemplateSchema.parse(json);
-  const machines = Object.entries(resources).filter(
-    ([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine',
-  );
-  const [machine, ...others] = machines;
-  if (!machine || others.length > 0)
-    throw new Error(`expected one state machine in the template, found ${machines.length}`);
-  const [logicalId, resource] = machine;
   const resolve = resolverFor(resources);
-  const definitionText = resolve(resource.Properties?.DefinitionString);
-  const definition = AslDefinitionSchema.parse(JSON.parse(definitionText));
+  const machineOfType = (type: 'STANDARD' | 'EXPRESS'): TemplateStateMachine => {
+    const machines = Object.entries(resources).filter(
+      ([, resource]) =>
+        resource.Type === 'AWS::StepFunctions::StateMachine' &&
+        (resource.Properties?.StateMachineType ?? 'STANDARD') === type,
+    );
+    const [machine, ...others] = machines;
+    if (!machine || others.length > 0)
+      throw new Error(`expected one ${type} state machine in the template, found ${machines.length}`);
+    const [logicalId, resource] = machine;
+    const definitionText = resolve(resource.Properties?.DefinitionString);
+    return {
+      logicalId,
+      arn: placeholderArn(resources, logicalId),
+      definition: AslDefinitionSchema.parse(JSON.parse(definitionText)),
+    };
+  };
+  const turn = machineOfType('STANDARD');
+  const iterations = machineOfType('EXPRESS');
 
   const functions = new Map<string, TemplateFunction>();
   for (const [id, candidate] of Object.entries(resources)) {
@@ -100,7 +121,12 @@ export const readStateMachineDefinition = (template: { toJSON(): unknown } | unk
       ),
     });
   }
-  return { stateMachine: { logicalId, arn: placeholderArn(resources, logicalId) }, definition, functions };
+  return {
+    stateMachine: { logicalId: turn.logicalId, arn: turn.arn },
+    definition: turn.definition,
+    iterations,
+    functions,
+  };
 };
 
 const hasToJson = (value: unknown): value is { toJSON(): unknown } =>

@@ -3,51 +3,34 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { invoke, invokeTool, type LoopFunctions, withRetries } from './loop-tasks.ts';
 import type { ToolSpec } from './tool-manifest.ts';
 
-/** The functions the loop invokes. */
-export interface LoopFunctions {
-  step: lambda.IFunction;
-  awaitHuman: lambda.IFunction;
-  expire: lambda.IFunction;
-  startChild: lambda.IFunction;
-  notify: lambda.IFunction;
-  onFailure: lambda.IFunction;
-  /** By tool name: one function per tool. */
-  tools: ReadonlyMap<string, lambda.IFunction>;
-}
+export { type LoopFunctions, RETRIED_ERRORS } from './loop-tasks.ts';
 
 export interface LoopDefinitionProps {
   functions: LoopFunctions;
   tools: readonly ToolSpec[];
+  /** The Express workflow that runs the iterations needing no person (iterations-definition.ts). */
+  iterations: sfn.IStateMachine;
   /** How long an approval waits before `Expire` records it as expired. */
   approvalTimeout: Duration;
   /** How long a question, an escalation or a child thread may wait before the turn fails. */
   humanTimeout: Duration;
 }
 
-/** Errors worth another attempt: Lambda's transient ones and the two ours throw for contention. */
-export const RETRIED_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  // A function that died (out of memory) or timed out: every task is safe to run again, since
-  // steps, tool results and decisions are appended under idempotency keys.
-  'Lambda.Unknown',
-  'Sandbox.Timedout',
-  // DynamoDB throttling that outlasted the SDK's own retries: the state machine backs off longer.
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'ModelThrottled',
-  'ThreadConflictError',
-  // An MCP server that could not be reached: steps and tool calls are keyed, so trying again is safe.
-  'ToolServerError',
+/**
+ * What a child execution that died (ran out of its five minutes, or was stopped) fails the
+ * `Iterate` task with, and the throttles of StartExecution: starting it again is safe.
+ */
+export const ITERATE_RETRIED_ERRORS = [
+  'States.TaskFailed',
+  'StepFunctions.ExecutionLimitExceeded',
+  'StepFunctions.SdkClientException',
 ];
 
 export const STATE = {
-  step: 'Step',
+  iterate: 'Iterate',
   route: 'Route',
   awaitApproval: 'AwaitApproval',
   approved: 'Approved?',
@@ -61,15 +44,17 @@ export const STATE = {
   failed: 'Failed',
   fail: 'Fail',
   succeed: 'Succeed',
-  tool: (name: string) => `Tool_${name}`,
   gatedTool: (name: string) => `GatedTool_${name}`,
 } as const;
 
 /**
- * The agent loop (docs/aws.md), in JSONPath. Its one invariant: a gated tool's state is reachable
- * only from `Approved?`, which only `AwaitApproval` leads to; `Route` sends a gated tool name to
- * `AwaitApproval`, and anything it does not know to `Unroutable`. The state carries `{ threadId, seq }` plus the small results of the last tasks.
- * Returns the start state; every other state hangs off it.
+ * The turn (docs/aws.md), a Standard workflow in JSONPath: `Iterate` runs the Express iterations
+ * (Step, then the tools that need no person) and takes their output as its state; `Route` sends
+ * what they handed back to a person, a child thread, the end, or back to `Iterate`. Its one
+ * invariant: a gated tool's state is reachable only from `Approved?`, which only `AwaitApproval`
+ * leads to; `Route` sends a gated tool name to `AwaitApproval`, and anything it does not know to
+ * `Unroutable`. The state carries `{ threadId, iterations, step: { next, seq } }` plus the small
+ * results of the last tasks. Returns the start state; every other state hangs off it.
  */
 export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps): sfn.IChainable => {
   const { functions } = props;
@@ -86,32 +71,32 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
     .addCatch(fail, { errors: ['States.ALL'], resultPath: '$.error' })
     .next(fail);
   /** Retries, then the catch-all: a failure event, a notification, and Fail. */
-  const guarded = <T extends tasks.LambdaInvoke>(task: T): T => {
+  const guarded = <T extends sfn.TaskStateBase>(task: T): T => {
     withRetries(task).addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
     return task;
   };
 
-  const step = guarded(invoke(scope, STATE.step, functions.step, { threadId }, { resultPath: '$.step' }));
-
-  const toolTask = (stateName: string, tool: string, callIdPath: string): tasks.LambdaInvoke => {
-    const fn = functions.tools.get(tool);
-    if (!fn) throw new Error(`no function for tool ${tool}`);
-    const task = guarded(
-      invoke(
-        scope,
-        stateName,
-        fn,
-        { threadId, callId: sfn.JsonPath.stringAt(callIdPath) },
-        { resultPath: '$.tool' },
-      ),
-    );
-    task.next(step);
-    return task;
-  };
+  // The child's output replaces the state: `$.Output` of the DescribeExecution answer.
+  const iterate = new tasks.StepFunctionsStartExecution(scope, STATE.iterate, {
+    stateMachine: props.iterations,
+    integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+    input: sfn.TaskInput.fromObject({ threadId, iterations: 0 }),
+    associateWithParent: true,
+    outputPath: '$.Output',
+  });
+  iterate
+    .addRetry({
+      errors: ITERATE_RETRIED_ERRORS,
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    })
+    .addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
 
   const awaitHuman = guarded(
     waitForPerson(scope, STATE.awaitHuman, functions.awaitHuman, threadId, props.humanTimeout),
-  ).next(step);
+  ).next(iterate);
 
   const expire = guarded(
     invoke(
@@ -122,7 +107,7 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
       { resultPath: '$.expire' },
     ),
   );
-  const approved = new sfn.Choice(scope, STATE.approved).otherwise(step);
+  const approved = new sfn.Choice(scope, STATE.approved).otherwise(iterate);
   for (const tool of props.tools.filter((spec) => spec.needsApproval)) {
     approved.when(
       sfn.Condition.and(
@@ -132,7 +117,9 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
         sfn.Condition.stringEquals('$.human.next.kind', 'tool'),
         sfn.Condition.stringEquals('$.human.next.tool', tool.name),
       ),
-      toolTask(STATE.gatedTool(tool.name), tool.name, '$.human.next.callId'),
+      guarded(
+        invokeTool(scope, STATE.gatedTool(tool.name), functions, tool.name, '$.human.next.callId'),
+      ).next(iterate),
     );
   }
   const awaitApproval = waitForPerson(
@@ -158,7 +145,7 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
         ),
         awaitApproval,
       )
-      .otherwise(step),
+      .otherwise(iterate),
   );
 
   const startChild = guarded(
@@ -187,6 +174,8 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
 
   const kind = (value: string): sfn.Condition => sfn.Condition.stringEquals('$.step.next.kind', value);
   const route = new sfn.Choice(scope, STATE.route)
+    // A task of the iterations failed past its retries: record it like any failure of the turn.
+    .when(sfn.Condition.isPresent('$.error'), failed)
     .when(kind('approval'), awaitApproval)
     .when(kind('human'), awaitHuman)
     .when(kind('escalate'), notifyEscalation)
@@ -200,31 +189,13 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
     );
     // A gated call reaches its tool only through AwaitApproval: one approved while its wait
     // timed out goes back there, and the wait, finding it decided, resumes into Approved?.
-    route.when(
-      isTool,
-      tool.needsApproval ? awaitApproval : toolTask(STATE.tool(tool.name), tool.name, '$.step.next.callId'),
-    );
+    // An ungated tool the iterations hand back has run already (they stopped at their bound
+    // after it): the next iterations start with the step.
+    route.when(isTool, tool.needsApproval ? awaitApproval : iterate);
   }
   route.otherwise(unroutable);
-  return step.next(route);
+  return iterate.next(route);
 };
-
-/** A Lambda task whose result is the function's own return value (no invoke envelope). */
-const invoke = (
-  scope: Construct,
-  stateName: string,
-  fn: lambda.IFunction,
-  payload: Record<string, unknown>,
-  options: { resultPath?: string } = {},
-): tasks.LambdaInvoke =>
-  new tasks.LambdaInvoke(scope, stateName, {
-    lambdaFunction: fn,
-    payload: sfn.TaskInput.fromObject(payload),
-    payloadResponseOnly: true,
-    // Ours below, with jitter and the throttling and contention errors too.
-    retryOnServiceExceptions: false,
-    resultPath: options.resultPath ?? sfn.JsonPath.DISCARD,
-  });
 
 /**
  * A task that hands a person (or a child thread) a task token through `await-human` and waits for
@@ -252,15 +223,3 @@ const waitForPerson = (
     taskTimeout: sfn.Timeout.duration(timeout),
     heartbeatTimeout: sfn.Timeout.duration(Duration.seconds(timeout.toSeconds() - 1)),
   });
-
-/** Transient errors: up to six retries 2 s, 4 s, 8 s … apart, with full jitter so they spread out. */
-const withRetries = <T extends sfn.TaskStateBase>(task: T): T => {
-  task.addRetry({
-    errors: RETRIED_ERRORS,
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 6,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  return task;
-};

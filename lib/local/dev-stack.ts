@@ -3,7 +3,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { Hono } from 'hono';
 import { ApprovalLinks } from '../adapters/approval-links.ts';
 import { SqsIngressQueue } from '../adapters/sqs-ingress-queue.ts';
@@ -31,12 +30,13 @@ import {
 } from './function-host.ts';
 import { startLambdaEndpoint } from './lambda-endpoint.ts';
 import { closeServer, listenLocally } from './listen-locally.ts';
+import { createLocalLoopMachines } from './local-loop-machines.ts';
 import { startLocalS3 } from './local-s3.ts';
 import { LocalScheduler } from './local-scheduler.ts';
 import { startLocalSes } from './local-ses.ts';
 import { startLocalSmtp } from './local-smtp.ts';
 import { LocalSqs } from './local-sqs.ts';
-import { LocalStepFunctions } from './local-step-functions.ts';
+import type { LocalStepFunctions } from './local-step-functions.ts';
 import { rearmWaits } from './rearm.ts';
 import { startStepFunctionsEndpoint } from './sfn-endpoint.ts';
 import { signingKeyIn } from './signing-key.ts';
@@ -108,8 +108,8 @@ export interface DevStack {
 /**
  * The deployed system on one machine: synthesizes the CDK app, reads the template, and stands
  * in for each resource. Handlers are the deployed ones and reach the stand-ins through the
- * SDK's endpoint settings; the API is the same Hono app; the state machine is the synthesized
- * definition.
+ * SDK's endpoint settings; the API is the same Hono app; the state machines are the synthesized
+ * definitions, the turn's nested execution running the iterations' definition.
  */
 export const startDevStack = async (options: DevStackOptions): Promise<DevStack> => {
   await mkdir(options.home, { recursive: true });
@@ -166,14 +166,9 @@ export const startDevStack = async (options: DevStackOptions): Promise<DevStack>
     };
     // The functions build their SDK clients on first use, so the endpoints below are in place by then.
     const functions = hostFunctions(loop, { environmentOf, quiet: !options.verbose });
-    const machine = new LocalStepFunctions({
-      // Checked by AslDefinitionSchema when read from the template; the library's type is only
-      // stricter in shape (literal state types), so the definition is handed over as it is.
-      definition: loop.definition as StateMachineDefinition,
-      stateMachineArn: loop.stateMachine.arn,
-      functions: invokersOf(functions),
-    });
-    const sfn = await startStepFunctionsEndpoint(new Map([[loop.stateMachine.arn, machine]]));
+    const machines = createLocalLoopMachines(loop, invokersOf(functions));
+    const machine = machines.turn;
+    const sfn = await startStepFunctionsEndpoint(machines.byArn);
     stops.push(() => sfn.close());
 
     const byLogicalId = (logicalId: string): HostedFunction => {

@@ -4,6 +4,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import * as z from 'zod';
 import { type JsonValue, JsonValueSchema } from '../core/json.ts';
 import { clampTimeouts, failureOf, findToken, MAX_TIMER_SECONDS } from './execution-support.ts';
+import { runNestedExecution } from './nested-execution.ts';
 
 /** A Lambda function's code, called in-process with the payload the state machine sends. */
 export type LocalFunction = (payload: JsonValue) => Promise<JsonValue>;
@@ -44,6 +45,8 @@ export interface LocalStepFunctionsOptions {
   functions: ReadonlyMap<string, LocalFunction>;
   /** Milliseconds between retries, instead of the definition's backoff: for tests only. */
   retryIntervalMs?: number;
+  /** The machines the definition's `startExecution.sync:2` tasks start, by state machine ARN. */
+  nested?: ReadonlyMap<string, LocalStepFunctions>;
 }
 
 interface Waiter {
@@ -56,6 +59,7 @@ interface Waiter {
 const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:/;
 const WAIT_FOR_TOKEN = /^arn:aws[\w-]*:states:::lambda:invoke\.waitForTaskToken$/;
 const LAMBDA_INVOKE = /^arn:aws[\w-]*:states:::lambda:invoke$/;
+const START_EXECUTION_SYNC = /^arn:aws[\w-]*:states:::states:startExecution\.sync:2$/;
 
 const TaskStateSchema = z.object({
   Type: z.literal('Task'),
@@ -78,6 +82,8 @@ export class LocalStepFunctions {
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly waiters = new Map<string, Waiter>();
   private readonly minted = new Set<string>();
+  /** The nested executions each execution started, so that stopping it stops them too. */
+  private readonly nestedRuns = new Map<string, { machine: LocalStepFunctions; executionArn: string }[]>();
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.definition = clampTimeouts(options.definition);
@@ -129,11 +135,15 @@ export class LocalStepFunctions {
   stopExecution(executionArn: string, error?: string, cause?: string): void {
     const record = this.describeExecution(executionArn);
     if (record.status !== 'RUNNING') return;
+    // Taken before `finish`, which forgets both.
+    const running = this.running.get(executionArn);
+    const nested = this.nestedRuns.get(executionArn) ?? [];
     this.finish(record, { status: 'ABORTED', error, cause });
-    this.running.get(executionArn)?.abort();
+    running?.abort();
     for (const [token, waiter] of this.waiters) {
       if (waiter.executionArn === executionArn) this.waiters.delete(token);
     }
+    for (const run of nested) run.machine.stopExecution(run.executionArn);
   }
 
   sendTaskSuccess(taskToken: string, output: JsonValue): void {
@@ -183,6 +193,7 @@ export class LocalStepFunctions {
     if (record.status !== 'RUNNING') return;
     Object.assign(record, outcome, { stopDate: new Date() });
     this.running.delete(record.executionArn);
+    this.nestedRuns.delete(record.executionArn);
   }
 
   /** `$$.Task.Token` is a getter: each read mints a fresh token, as each task attempt gets on AWS. */
@@ -215,6 +226,8 @@ export class LocalStepFunctions {
           const { FunctionName, Payload } = InvokeParametersSchema.parse(input);
           return { StatusCode: 200, Payload: await this.functionFor(FunctionName)(Payload ?? null) };
         };
+      } else if (START_EXECUTION_SYNC.test(resource)) {
+        handlers[stateName] = (input) => this.runNested(executionArn, input);
       } else if (LAMBDA_ARN.test(resource)) {
         handlers[stateName] = (input) => this.functionFor(resource)(input);
       } else {
@@ -272,6 +285,15 @@ export class LocalStepFunctions {
       throw error;
     }
     return settled;
+  }
+
+  /** `startExecution.sync:2`: the named machine's execution, stopped with this one (nested-execution.ts). */
+  private async runNested(executionArn: string, input: JsonValue): Promise<JsonValue> {
+    return runNestedExecution(this.options.nested ?? new Map(), input, (machine, started) => {
+      const runs = this.nestedRuns.get(executionArn) ?? [];
+      runs.push({ machine, executionArn: started });
+      this.nestedRuns.set(executionArn, runs);
+    });
   }
 
   private functionFor(arn: string): LocalFunction {

@@ -1,184 +1,29 @@
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../lib/core/json.ts';
-import {
-  type AslDefinition,
-  type AslState,
-  readStateMachineDefinition,
-} from '../../lib/infra/definition-from-template.ts';
-import { RETRIED_ERRORS } from '../../lib/infra/loop-definition.ts';
-import { readAgentManifest } from '../../lib/infra/tool-manifest.ts';
-import { type LocalFunction, LocalStepFunctions } from '../../lib/local/local-step-functions.ts';
+import { type AslDefinition, readStateMachineDefinition } from '../../lib/infra/definition-from-template.ts';
+import { ITERATIONS_PER_EXECUTION } from '../../lib/infra/iterations-definition.ts';
+import { createLocalLoopMachines, type LocalLoopMachines } from '../../lib/local/local-loop-machines.ts';
+import type { LocalFunction } from '../../lib/local/local-step-functions.ts';
+import { functionInvokedBy } from './asl-graph.ts';
 import { synthesize } from './synth.ts';
 
-// The loop as the template holds it: read once, walked as a graph, then run locally.
+// The loop as the template holds it (loop-graph.test.ts walks it as a graph), run locally here.
 const { template } = synthesize();
 const loop = readStateMachineDefinition(template);
 const { definition } = loop;
-const states = Object.entries(definition.States);
-const { tools } = readAgentManifest();
-const gated = tools.filter((tool) => tool.needsApproval).map((tool) => `GatedTool_${tool.name}`);
-
-/** Every state a state can go to next: Next, Default, each Choice and each Catch. */
-const edgesOf = (state: AslState): string[] => [
-  ...(state.Next === undefined ? [] : [state.Next]),
-  ...(state.Default === undefined ? [] : [state.Default]),
-  ...(state.Choices ?? []).flatMap((choice) => (choice.Next === undefined ? [] : [choice.Next])),
-  ...(state.Catch ?? []).map((catcher) => catcher.Next),
-];
-
-const reachable = (asl: AslDefinition, without: ReadonlySet<string> = new Set()): Set<string> => {
-  const seen = new Set<string>();
-  const queue = [asl.StartAt];
-  while (queue.length > 0) {
-    const name = queue.pop() as string;
-    if (seen.has(name) || without.has(name)) continue;
-    seen.add(name);
-    const state = asl.States[name];
-    if (state) queue.push(...edgesOf(state));
-  }
-  return seen;
-};
-
-const predecessorsOf = (target: string): string[] =>
-  states.filter(([, state]) => edgesOf(state).includes(target)).map(([name]) => name);
-
-describe('the agent loop, as synthesized', () => {
-  it('is JSONPath, never JSONata', () => {
-    expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
-    expect(states.filter(([, state]) => state.QueryLanguage === 'JSONata')).toEqual([]);
-  });
-
-  it('has a state per tool: Tool_ for ungated tools, GatedTool_ for gated ones, and nothing else named so', () => {
-    const toolStates = states.map(([name]) => name).filter((name) => /^(Gated)?Tool_/.test(name));
-    const expected = tools.map((tool) => `${tool.needsApproval ? 'GatedTool_' : 'Tool_'}${tool.name}`);
-    expect(toolStates.sort()).toEqual(expected.sort());
-    expect(gated.length).toBeGreaterThan(0);
-  });
-
-  it('reaches every state from Step', () => {
-    expect(definition.StartAt).toBe('Step');
-    expect([...reachable(definition)].sort()).toEqual(states.map(([name]) => name).sort());
-  });
-
-  it('reaches a gated tool only through AwaitApproval and Approved?', () => {
-    expect(edgesOf(definition.States.Route as AslState).filter((name) => gated.includes(name))).toEqual([]);
-    for (const name of gated) expect(predecessorsOf(name)).toEqual(['Approved?']);
-    expect(predecessorsOf('Approved?')).toEqual(['AwaitApproval']);
-    const withoutApproval = reachable(definition, new Set(['AwaitApproval']));
-    expect(gated.filter((name) => withoutApproval.has(name))).toEqual([]);
-  });
-
-  it('runs a gated tool only when the decision approved exactly that tool', () => {
-    const approved = definition.States['Approved?'] as AslState;
-    expect(approved.Default).toBe('Step');
-    for (const name of gated) {
-      const tool = name.replace('GatedTool_', '');
-      expect(approved.Choices?.find((choice) => choice.Next === name)).toMatchObject({
-        And: expect.arrayContaining([
-          { Variable: '$.human.approved', BooleanEquals: true },
-          { Variable: '$.human.next.kind', StringEquals: 'tool' },
-          { Variable: '$.human.next.tool', StringEquals: tool },
-        ]),
-      });
-    }
-  });
-
-  it('takes three states per loop iteration: Step → Route → Tool_x → Step', () => {
-    const [ungated] = tools.filter((tool) => !tool.needsApproval);
-    const toolState = `Tool_${ungated?.name}`;
-    expect(definition.States.Step?.Next).toBe('Route');
-    expect(definition.States.Route?.Choices?.some((choice) => choice.Next === toolState)).toBe(true);
-    expect(definition.States[toolState]?.Next).toBe('Step');
-  });
-
-  it('retries transient errors with jittered backoff and catches everything on every task', () => {
-    const tasks = states.filter(([, state]) => state.Type === 'Task');
-    expect(tasks.length).toBeGreaterThan(8);
-    for (const [name, state] of tasks) {
-      expect({ name, retry: state.Retry }).toEqual({
-        name,
-        retry: [
-          {
-            ErrorEquals: RETRIED_ERRORS,
-            IntervalSeconds: 2,
-            BackoffRate: 2,
-            MaxAttempts: 6,
-            JitterStrategy: 'FULL',
-          },
-        ],
-      });
-      expect(state.Catch?.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], ResultPath: '$.error' });
-    }
-  });
-
-  it('expires an approval that times out, and fails a turn whose question times out', () => {
-    const awaitApproval = definition.States.AwaitApproval as AslState;
-    expect(awaitApproval).toMatchObject({
-      TimeoutSeconds: 86_400,
-      Resource: expect.stringMatching(/waitForTaskToken$/),
-    });
-    expect(awaitApproval.HeartbeatSeconds).toBeLessThan(86_400);
-    expect(awaitApproval.Catch?.map((catcher) => [catcher.ErrorEquals, catcher.Next])).toEqual([
-      [['States.Timeout'], 'Expire'],
-      [['States.ALL'], 'Failed'],
-    ]);
-    expect(definition.States.Expire).toMatchObject({ Next: 'Extended?', ResultPath: '$.expire' });
-    expect(definition.States.AwaitHuman).toMatchObject({ TimeoutSeconds: 7 * 86_400, Next: 'Step' });
-    expect(definition.States.Failed).toMatchObject({ Next: 'Fail', Catch: [{ Next: 'Fail' }] });
-  });
-
-  it('goes back to AwaitApproval when Expire extends the wait, and to the step otherwise', () => {
-    const extended = definition.States['Extended?'] as AslState;
-    expect(extended).toMatchObject({ Type: 'Choice', Default: 'Step' });
-    expect(extended.Choices).toEqual([
-      {
-        And: [
-          { Variable: '$.expire.extended', IsPresent: true },
-          { Variable: '$.expire.extended', BooleanEquals: true },
-        ],
-        Next: 'AwaitApproval',
-      },
-    ]);
-    expect(predecessorsOf('Extended?')).toEqual(['Expire']);
-    expect(predecessorsOf('AwaitApproval').sort()).toEqual(['Extended?', 'Route']);
-    expect(predecessorsOf('Expire')).toEqual(['AwaitApproval']);
-  });
-
-  it('passes the documented payloads and keeps results under $.step, $.tool and $.human', () => {
-    expect(definition.States.Step).toMatchObject({
-      Parameters: { 'threadId.$': '$.threadId' },
-      ResultPath: '$.step',
-    });
-    expect(definition.States.AwaitApproval?.Parameters).toMatchObject({
-      Payload: { 'threadId.$': '$.threadId', 'next.$': '$.step.next', 'taskToken.$': '$$.Task.Token' },
-    });
-    expect(definition.States.AwaitApproval?.ResultPath).toBe('$.human');
-    for (const name of gated) {
-      expect(definition.States[name]).toMatchObject({
-        Parameters: { 'threadId.$': '$.threadId', 'callId.$': '$.human.next.callId' },
-        ResultPath: '$.tool',
-      });
-    }
-    expect(definition.States.NotifyDone).toMatchObject({
-      Parameters: { 'threadId.$': '$.threadId', kind: 'done' },
-    });
-    expect(definition.States.Failed).toMatchObject({
-      Parameters: { 'threadId.$': '$.threadId', 'error.$': '$.error' },
-    });
-  });
-});
+const allStates = [...Object.values(definition.States), ...Object.values(loop.iterations.definition.States)];
 
 describe('readStateMachineDefinition', () => {
   it('names every function the definition invokes, with its entry file and environment', () => {
-    const invoked = states.flatMap(([, state]) => {
-      const parameters = state.Parameters as { FunctionName?: string } | undefined;
-      if (state.Resource?.startsWith('arn:aws:lambda:')) return [state.Resource];
-      return parameters?.FunctionName === undefined ? [] : [parameters.FunctionName];
+    const invoked = allStates.flatMap((state) => {
+      const arn = functionInvokedBy(state);
+      return arn === undefined ? [] : [arn];
     });
     const byArn = new Map([...loop.functions.values()].map((fn) => [fn.arn, fn]));
+    expect(invoked.length).toBeGreaterThan(6);
     expect(invoked.filter((arn) => !byArn.has(arn))).toEqual([]);
-    const step = byArn.get(definition.States.Step?.Resource ?? '');
+    const stepState = loop.iterations.definition.States.Step;
+    const step = byArn.get(stepState ? (functionInvokedBy(stepState) ?? '') : '');
     expect(step).toMatchObject({
       name: 'step',
       entry: 'lambdas/step.ts',
@@ -190,6 +35,10 @@ describe('readStateMachineDefinition', () => {
     expect(loop.stateMachine.arn).toBe(
       'arn:aws:states:local:000000000000:stateMachine:Threadline-agent-loop',
     );
+    expect(loop.iterations.arn).toMatch(
+      /^arn:aws:states:local:000000000000:stateMachine:AgentLoopIterations/,
+    );
+    expect(definition.States.Iterate?.Parameters).toMatchObject({ StateMachineArn: loop.iterations.arn });
   });
 });
 
@@ -204,6 +53,8 @@ interface RunOptions {
   answers?: Record<string, JsonValue[]>;
   /** A short AwaitApproval timer, so that a test sees it run out (the graph is untouched). */
   approvalTimerSeconds?: number;
+  /** Other code for a function, by name (its calls are still recorded). */
+  replace?: Record<string, (payload: JsonValue, machines: LocalLoopMachines) => JsonValue>;
 }
 
 /** The synthesized definition with AwaitApproval's timer (and its heartbeat) shortened. */
@@ -236,15 +87,25 @@ const run = (nextSteps: JsonValue[], options: RunOptions = {}) => {
     arnOf('step'),
     record('step', () => ({ next: script.shift() ?? { kind: 'done' }, seq: calls.length })),
   );
-  const sfn = new LocalStepFunctions({
-    // The lead's runner takes the library's type; the definition is the synthesized ASL.
-    definition: (options.approvalTimerSeconds === undefined
-      ? loop.definition
-      : withApprovalTimer(options.approvalTimerSeconds)) as unknown as StateMachineDefinition,
-    stateMachineArn: loop.stateMachine.arn,
+  // Read when a replaced function runs, which is only after the machines below exist.
+  let machines: LocalLoopMachines | undefined;
+  for (const [name, answer] of Object.entries(options.replace ?? {})) {
+    functions.set(
+      arnOf(name),
+      record(name, (payload) => {
+        if (!machines) throw new Error('the machines do not exist yet');
+        return answer(payload, machines);
+      }),
+    );
+  }
+  machines = createLocalLoopMachines(
+    options.approvalTimerSeconds === undefined
+      ? loop
+      : { ...loop, definition: withApprovalTimer(options.approvalTimerSeconds) },
     functions,
-    retryIntervalMs: 1,
-  });
+    { retryIntervalMs: 1 },
+  );
+  const sfn = machines.turn;
   const execution = sfn.startExecution({ name: 't1-1', input: { threadId: 't1', seq: 1 } });
   const waiting = async (): Promise<string> => {
     for (let attempt = 0; attempt < 200 && sfn.pendingTokens().length === 0; attempt += 1) {
@@ -254,7 +115,14 @@ const run = (nextSteps: JsonValue[], options: RunOptions = {}) => {
     if (!token) throw new Error('nothing waits for a person');
     return token;
   };
-  return { sfn, calls, execution, waiting, done: () => sfn.waitForExecution(execution.executionArn) };
+  return {
+    sfn,
+    iterations: machines.iterations,
+    calls,
+    execution,
+    waiting,
+    done: () => sfn.waitForExecution(execution.executionArn),
+  };
 };
 
 const names = (calls: [string, JsonValue][]) => calls.map(([name]) => name);
@@ -391,6 +259,66 @@ describe('the synthesized agent loop, run locally', () => {
       'tool-create_payment_link',
       'step',
       'notify',
+    ]);
+  });
+
+  it('hands back to the turn after its bound of tool iterations, and the turn starts the next ones', async () => {
+    const lookup = (index: number) => ({ kind: 'tool', tool: 'lookup_customer', callId: `call_${index}` });
+    const toolSteps = ITERATIONS_PER_EXECUTION + 2;
+    const loopRun = run([
+      ...Array.from({ length: toolSteps }, (_, index) => lookup(index)),
+      { kind: 'done' },
+    ]);
+    expect(await loopRun.done()).toMatchObject({ status: 'SUCCEEDED' });
+    const names_ = names(loopRun.calls);
+    expect(names_.filter((name) => name === 'tool-lookup_customer')).toHaveLength(toolSteps);
+    expect(names_.filter((name) => name === 'step')).toHaveLength(toolSteps + 1);
+    expect(names_.at(-1)).toBe('notify');
+    const children = loopRun.iterations.listExecutions();
+    expect(children.map((child) => child.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(children[0]?.output).toMatchObject({
+      iterations: ITERATIONS_PER_EXECUTION,
+      step: { next: lookup(9) },
+    });
+  });
+
+  it('records a task that failed past its retries in the iterations as the failure of the turn', async () => {
+    const loopRun = run([{ kind: 'tool', tool: 'lookup_customer', callId: 'call_7' }], {
+      replace: {
+        'tool-lookup_customer': () => {
+          const failure = new Error('the ledger is gone');
+          failure.name = 'LedgerMissing';
+          throw failure;
+        },
+      },
+    });
+    expect(await loopRun.done()).toMatchObject({ status: 'FAILED', error: 'ThreadFailed' });
+    expect(loopRun.calls.at(-1)).toEqual([
+      'on-failure',
+      { threadId: 't1', error: expect.objectContaining({ Error: 'LedgerMissing' }) },
+    ]);
+    expect(loopRun.iterations.listExecutions().map((child) => child.status)).toEqual(['SUCCEEDED']);
+  });
+
+  it('starts the iterations again when their execution dies mid-step, as one out of time does', async () => {
+    let steps = 0;
+    const loopRun = run([], {
+      replace: {
+        step: (_payload, { iterations }) => {
+          steps += 1;
+          if (steps === 1) {
+            for (const child of iterations.listExecutions('RUNNING'))
+              iterations.stopExecution(child.executionArn, 'States.Timeout', 'out of time');
+          }
+          return { next: { kind: 'done' }, seq: steps };
+        },
+      },
+    });
+    expect(await loopRun.done()).toMatchObject({ status: 'SUCCEEDED' });
+    expect(names(loopRun.calls)).toEqual(['step', 'step', 'notify']);
+    expect(loopRun.iterations.listExecutions().map((child) => child.status)).toEqual([
+      'ABORTED',
+      'SUCCEEDED',
     ]);
   });
 });

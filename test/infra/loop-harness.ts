@@ -1,4 +1,3 @@
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { WaitRecord } from '../../lib/adapters/wait-store.ts';
 import type { Thread } from '../../lib/core/events.ts';
 import { resourceVariable } from '../../lib/core/resources.ts';
@@ -14,9 +13,10 @@ import {
   invokersOf,
   loopServiceFor,
 } from '../../lib/local/function-host.ts';
-import {
-  type ExecutionRecord,
-  type LocalFunction,
+import { createLocalLoopMachines } from '../../lib/local/local-loop-machines.ts';
+import type {
+  ExecutionRecord,
+  LocalFunction,
   LocalStepFunctions,
 } from '../../lib/local/local-step-functions.ts';
 import { startStepFunctionsEndpoint } from '../../lib/local/sfn-endpoint.ts';
@@ -118,13 +118,9 @@ export const startLoopHarness = async (
   });
   const functions = hostFunctions(loop, { quiet: true, environmentOf });
   const invokers = invokersOf(functions);
-  const machine = new LocalStepFunctions({
-    definition: loop.definition as StateMachineDefinition,
-    stateMachineArn: loop.stateMachine.arn,
-    functions: invokers,
-    retryIntervalMs: 5,
-  });
-  const sfn: AwsJsonServer = await startStepFunctionsEndpoint(new Map([[loop.stateMachine.arn, machine]]));
+  const machines = createLocalLoopMachines(loop, invokers, { retryIntervalMs: 5 });
+  const machine = machines.turn;
+  const sfn: AwsJsonServer = await startStepFunctionsEndpoint(machines.byArn);
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
   const hosted = new Map([...functions.values()].map((entry) => [entry.fn.name, entry]));
   const ingestFunction = hosted.get('ingest');

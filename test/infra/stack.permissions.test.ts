@@ -127,8 +127,9 @@ describe('the other functions', () => {
   });
 
   it('let only the loop’s starters start it, and only the API stop it', () => {
+    const turnRole = idStartingWith('AWS::IAM::Role', 'AgentLoopStateMachineRole');
     const starters = roles.filter((role) => actionsOfRole(template, role).includes('states:StartExecution'));
-    expect(starters.sort()).toEqual(
+    expect(starters.filter((role) => role !== turnRole).sort()).toEqual(
       ['ingest', 'start-child', 'notify', 'on-failure'].map((name) => roleOf(template, name)).sort(),
     );
     expect([...actions('api')].filter((action) => action.startsWith('states:')).sort()).toEqual([
@@ -161,22 +162,44 @@ describe('the other functions', () => {
     ).toEqual([['s3:GetObject', true]]);
   });
 
-  it('let the state machine invoke exactly its own functions', () => {
-    const machineRole = idStartingWith('AWS::IAM::Role', 'AgentLoopStateMachineRole');
-    const invoked = statementsOfRole(template, machineRole)
-      .filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'))
-      .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
-      .map((resource) => JSON.stringify(resource).match(/"(Functions\w+)"/)?.[1]);
-    const expected = [
-      'step',
-      'await-human',
-      'expire',
-      'start-child',
-      'notify',
-      'on-failure',
-      'tool-lookup_customer',
-      'tool-create_payment_link',
-    ];
-    expect([...new Set(invoked)].sort()).toEqual(expected.map((name) => functionId(template, name)).sort());
+  it('let each state machine invoke exactly its own functions: the gated tool only from the turn', () => {
+    const invokedBy = (roleId: string) =>
+      statementsOfRole(template, roleId)
+        .filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'))
+        .flatMap((statement) =>
+          Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource],
+        )
+        .map((resource) => JSON.stringify(resource).match(/"(Functions\w+)"/)?.[1]);
+    const ids = (names: string[]) => names.map((name) => functionId(template, name)).sort();
+    const turnRole = idStartingWith('AWS::IAM::Role', 'AgentLoopStateMachineRole');
+    const iterationsRole = idStartingWith('AWS::IAM::Role', 'AgentLoopIterationsStateMachineRole');
+    expect([...new Set(invokedBy(turnRole))].sort()).toEqual(
+      ids(['await-human', 'expire', 'start-child', 'notify', 'on-failure', 'tool-create_payment_link']),
+    );
+    expect([...new Set(invokedBy(iterationsRole))].sort()).toEqual(ids(['step', 'tool-lookup_customer']));
+  });
+
+  it('let the turn start, watch and stop only the iterations’ executions, through the managed rule', () => {
+    const turnRole = idStartingWith('AWS::IAM::Role', 'AgentLoopStateMachineRole');
+    const iterations = idStartingWith('AWS::StepFunctions::StateMachine', 'AgentLoopIterationsStateMachine');
+    const statements = statementsOfRole(template, turnRole).filter((statement) =>
+      actionsOf(statement).some((action) => /^(states|events):/.test(action)),
+    );
+    expect(statements.map((statement) => actionsOf(statement))).toEqual([
+      ['states:StartExecution'],
+      ['states:DescribeExecution', 'states:StopExecution'],
+      ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+    ]);
+    expect(statements[0]?.Resource).toEqual({ Ref: iterations });
+    const executions = JSON.stringify(statements[1]?.Resource);
+    expect(executions).toContain(':execution:');
+    expect(executions).toContain(iterations);
+    expect(JSON.stringify(statements[2]?.Resource)).toContain(
+      ':rule/StepFunctionsGetEventsForStepFunctionsExecutionRule',
+    );
+    const iterationsRole = idStartingWith('AWS::IAM::Role', 'AgentLoopIterationsStateMachineRole');
+    expect(actionsOfRole(template, iterationsRole).filter((action) => action.startsWith('states:'))).toEqual(
+      [],
+    );
   });
 });

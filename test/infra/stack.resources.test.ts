@@ -252,3 +252,25 @@ describe('the functions', () => {
     });
   });
 });
+
+describe('the agent loop’s state machines', () => {
+  const machines = Object.values(resourcesOf(synthesize().template)).filter(
+    (resource) => resource.Type === 'AWS::StepFunctions::StateMachine',
+  );
+  const ofType = (type: string) =>
+    machines.filter((machine) => machine.Properties?.StateMachineType === type);
+
+  it('are one Standard turn logging every event and one Express iterations logging errors, both traced, neither logging data', () => {
+    expect(machines).toHaveLength(2);
+    const [turn] = ofType('STANDARD');
+    const [iterations] = ofType('EXPRESS');
+    expect(turn?.Properties).toMatchObject({
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+    expect(iterations?.Properties).toMatchObject({
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+});
