@@ -82,7 +82,7 @@ export const FUNCTIONS = {
     // Up to three model calls (a retry on a reply the agent can fix, and a throttled one).
     timeout: Duration.seconds(120),
     // It mostly waits on the model: `npx tsx bench/step-memory.ts` measured a peak RSS of about
-    // 100 MB for the bundled step on a billing thread, and 30–60 ms of CPU per warm step. 256 MB
+    // 100 MB for the bundled step on an example agent's thread, and 30–60 ms of CPU per warm step. 256 MB
     // holds that with room for long threads; the smaller CPU share stretches those milliseconds
     // about 7× (Lambda gives a full vCPU at 1,769 MB), still cheaper than 1 GB for a 1 s wait.
     memorySize: 256,
