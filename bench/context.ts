@@ -1,6 +1,7 @@
 import { getEncoding } from 'js-tiktoken';
 import { estimateTokens } from '../lib/core/context.ts';
 import { buildModelRequest } from '../lib/core/request.ts';
+import { measurePrefetch } from './prefetch.ts';
 import { chatCompletionsRequest, langGraphMessages, threadlineRequest } from './renderings.ts';
 import { scenarioAgent } from './scenario.ts';
 import { type BenchOptions, type Section, table, verdict } from './section.ts';
@@ -64,6 +65,7 @@ export const runContext = async (_options: BenchOptions): Promise<Section> => {
       estimateOfAgentBudgetRendering: estimateTokens(on),
     };
   });
+  const prefetch = await measurePrefetch();
   const headline = ratio(totals.ours, totals.chat);
   const fixed = count(threadlineRequest([], agent)).o200k;
   const first = rows[0]!;
@@ -89,7 +91,9 @@ export const runContext = async (_options: BenchOptions): Promise<Section> => {
     marginalTokensPerEventO200k: perEvent,
     target: 'threadline ≤ 0.6× the chat-completions request, every thread, both encodings',
     contextGrowth: { agentBudgetEstimatedTokens: budget, rows: growth },
+    prefetch,
   };
+  const { withPrefetch, withoutPrefetch } = prefetch;
   const markdown = [
     'Five billing threads recorded with the real tools and a ScriptedModel (`bench/threads.ts`). Token counts by js-tiktoken; "vs chat" is threadline ÷ chat-completions.',
     '',
@@ -120,6 +124,30 @@ export const runContext = async (_options: BenchOptions): Promise<Section> => {
       ['events', 'budget off', `agent budget (${budget})`, 'budget 1,000'],
       growth.map((row) => [row.events, row.budgetOff, row.agentBudget, row.budget1000]),
     ),
+    '',
+    'Pre-fetch (factor 13): the billing scenario run for real with the offline demo model (`bench/prefetch.ts`), as declared (the customer the message names is looked up before the first model step) and with the pre-fetch removed. Per thread:',
+    '',
+    table(
+      ['variant', 'model calls', 'request tokens (o200k, summed)', 'recorded usage tokens', 'outcome'],
+      [
+        [
+          'without pre-fetch',
+          withoutPrefetch.modelCalls,
+          withoutPrefetch.requestTokensO200k,
+          withoutPrefetch.recordedTokens,
+          withoutPrefetch.outcome,
+        ],
+        [
+          'with pre-fetch',
+          withPrefetch.modelCalls,
+          withPrefetch.requestTokensO200k,
+          withPrefetch.recordedTokens,
+          withPrefetch.outcome,
+        ],
+      ],
+    ),
+    '',
+    `Saved per thread: ${withoutPrefetch.modelCalls - withPrefetch.modelCalls} model call(s) and ${withoutPrefetch.requestTokensO200k - withPrefetch.requestTokensO200k} request tokens (${ratio(withPrefetch.requestTokensO200k, withoutPrefetch.requestTokensO200k)}× the tokens).`,
   ].join('\n');
   return { id: 'context', title: '2. Context efficiency (tokens per request)', figures, markdown };
 };
