@@ -1,4 +1,5 @@
 import type { LinkDecision } from '../adapters/approval-links.ts';
+import { OUTSIDE_CONTENT_NOTE } from '../core/rule-of-two.ts';
 import type { WaitView } from './approval-view.ts';
 import { html, type SafeHtml } from './html.ts';
 import type { Page } from './pages.ts';
@@ -93,6 +94,7 @@ const approvalPage = (
   title: `Approve ${view.tool}?`,
   body: html`<p>The ${view.agent} agent wants to run <strong>${view.tool}</strong> and needs a person to decide.
 This link is for ${form.approver} and works until ${expiryText(form.expiresAt)}.</p>
+${view.outsideContent ? html`<p class="notice">${OUTSIDE_CONTENT_NOTE}: ${view.outsideContent}. This tool is not gated by itself; the rule of two asks a person once a thread has read content from outside.</p>` : ''}
 ${alert(refusal)}
 <section aria-labelledby="action-heading">
 <h2 id="action-heading">Proposed action</h2>

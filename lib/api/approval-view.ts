@@ -1,6 +1,7 @@
 import type { WaitRecord } from '../adapters/wait-store.ts';
 import type { Event, Thread } from '../core/events.ts';
 import type { JsonObject, JsonValue } from '../core/json.ts';
+import { OUTSIDE_CONTENT_NOTE } from '../core/rule-of-two.ts';
 
 const RECENT_EVENTS = 5;
 const LINE_CHARS = 300;
@@ -16,7 +17,13 @@ interface Context {
 
 /** What an approval page shows, read off the thread: plain text, escaped when rendered. */
 export type WaitView =
-  | ({ kind: 'approval'; tool: string; args: JsonObject } & Context)
+  | ({
+      kind: 'approval';
+      tool: string;
+      args: JsonObject;
+      /** Where the outside content came from, when the rule of two asked for this approval. */
+      outsideContent?: string;
+    } & Context)
   | ({ kind: 'question'; question: string } & Context)
   | ({ kind: 'escalation'; reason: string; detail: string } & Context);
 
@@ -47,7 +54,9 @@ export const waitViewOf = (thread: Thread, wait: WaitRecord): WaitView | undefin
     ...(firstMessage?.type === 'user-message' ? { request: firstMessage.data.text } : {}),
   };
   if (request.type === 'approval-request') {
-    return { kind: 'approval', tool: request.data.tool, args: request.data.args, ...context };
+    const { tool, args, reason } = request.data;
+    const outside = reason?.kind === 'outside-content' ? { outsideContent: reason.source } : {};
+    return { kind: 'approval', tool, args, ...outside, ...context };
   }
   if (request.type === 'human-input-request')
     return { kind: 'question', question: request.data.question, ...context };
@@ -75,7 +84,7 @@ export const describeEvent = (event: Event): string => {
       case 'tool-error':
         return `${event.data.tool} failed: ${event.data.message}`;
       case 'approval-request':
-        return `asked for approval of ${event.data.tool}`;
+        return `asked for approval of ${event.data.tool}${event.data.reason?.kind === 'outside-content' ? ` (${OUTSIDE_CONTENT_NOTE})` : ''}`;
       case 'approval-decision':
         return `approval ${event.data.decision}${event.data.by ? ` by ${event.data.by}` : ''}`;
       case 'human-input-request':

@@ -1,5 +1,6 @@
 import type { Event } from '../core/events.ts';
 import type { JsonValue } from '../core/json.ts';
+import { describeApprovalReason } from '../core/rule-of-two.ts';
 import { renderYaml } from '../core/yaml.ts';
 
 const oneLine = (text: string, max = 100): string => {
@@ -21,12 +22,16 @@ export const describeEvent = (event: Event): string => {
       const cost = `${usage.inputTokens} in / ${usage.outputTokens} out, $${costUsd.toFixed(5)}, ${model}`;
       return `${head} ${tool || '(no tool)'} ${args(event.data.args)}  [${cost}]`;
     }
-    case 'tool-result':
-      return `${head} ${event.data.tool}: ${args(event.data.result)}`;
+    case 'tool-result': {
+      const marks = `${event.data.prefetch ? ' (prefetched)' : ''}${event.data.untrusted ? ' (outside content)' : ''}`;
+      return `${head} ${event.data.tool}${marks}: ${args(event.data.result)}`;
+    }
     case 'tool-error':
       return `${head} ${event.data.tool || '(reply)'}: ${event.data.message}`;
     case 'approval-request':
-      return `${head} ${event.data.tool} ${args(event.data.args)} awaits approval`;
+      return `${head} ${event.data.tool} ${args(event.data.args)} awaits approval${
+        event.data.reason?.kind === 'outside-content' ? ` (${describeApprovalReason(event.data.reason)})` : ''
+      }`;
     case 'approval-decision': {
       const by = event.data.by ? ` by ${event.data.by}` : '';
       const detail =

@@ -1,5 +1,6 @@
 import type { DemoScript } from './demo-script.ts';
 import { type AgentHumans, AgentHumansSchema } from './humans.ts';
+import type { Prefetch } from './prefetch.ts';
 import type { Price } from './pricing.ts';
 import type { ToolServer } from './tool-servers.ts';
 import { describeIssues, type Tool } from './tools.ts';
@@ -47,6 +48,11 @@ export interface Agent {
   children?: readonly ChildAgent[];
   /** MCP servers whose named tools join `tools`, listed afresh at each step (`mcpServer(…)`). */
   toolServers?: readonly ToolServer[];
+  /**
+   * Lookups to run before the model's first step of a turn (factor 13): given the message, the
+   * read-only tool calls it calls for. Their results enter the thread as ordinary `tool-result`s.
+   */
+  prefetch?: Prefetch;
   limits: AgentLimits;
   /** Overrides of the shared price table, for models the team pays a different rate for. */
   prices?: Readonly<Record<string, Price>>;

@@ -106,12 +106,22 @@ const renderEvent = (
       return { text: tag(event.data.tool || 'reply', renderBody(event.data.args)) };
     }
     case 'tool-result': {
-      const body = renderBody(event.data.result);
-      return { text: tag('result', body), short: tag('result', `(elided: ${body.length} chars)`) };
+      const { result, untrusted, prefetch, tool } = event.data;
+      const body = untrusted
+        ? fence(typeof result === 'string' ? result : renderYaml(result))
+        : renderBody(result);
+      const call = prefetch ? `${prefetchedCall(tool, prefetch.args)}\n` : '';
+      return {
+        text: `${call}${tag('result', body)}`,
+        short: `${call}${tag('result', `(elided: ${body.length} chars)`)}`,
+      };
     }
-    case 'tool-error':
+    case 'tool-error': {
       if (resolved.has(event.data.callId ?? '')) return undefined;
-      return { text: tag('error', escapeTags(event.data.message)) };
+      const { prefetch, tool } = event.data;
+      const call = prefetch ? `${prefetchedCall(tool, prefetch.args)}\n` : '';
+      return { text: `${call}${tag('error', escapeTags(event.data.message))}` };
+    }
     case 'approval-request':
       // Once decided, the decision says what happened; only a pending request is shown.
       return event.data.callId === pendingCallId ? { text: '<approval status="pending"/>' } : undefined;
@@ -157,6 +167,10 @@ const renderEvent = (
       return undefined;
   }
 };
+
+/** A call no model step made, shown as if one had, marked as a pre-fetch (factor 13). */
+const prefetchedCall = (tool: string, args: JsonValue): string =>
+  tag(tool, renderBody(args), ' prefetched="true"');
 
 const renderBody = (value: JsonValue): string =>
   escapeTags(typeof value === 'string' ? value : renderYaml(value));

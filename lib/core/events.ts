@@ -35,10 +35,17 @@ export const ModelStepData = z.object({
   costUsd: z.number().nonnegative(),
 });
 
+/** A call no model step made: a lookup the agent declared to run before its first step (factor 13). */
+export const PrefetchData = z.object({ args: JsonObjectSchema });
+
 export const ToolResultData = z.object({
   callId: z.string(),
   tool: z.string(),
   result: JsonValueSchema,
+  /** Present when the result is outside content: the tool is marked `untrusted` (fetched text, mail). */
+  untrusted: z.literal(true).optional(),
+  /** Present when the call was a pre-fetch, not a model step: its arguments. */
+  prefetch: PrefetchData.optional(),
 });
 
 export const ToolErrorData = z.object({
@@ -46,7 +53,25 @@ export const ToolErrorData = z.object({
   tool: z.string(),
   /** One short line written for the model to read. */
   message: z.string(),
+  /** Present when the call was a pre-fetch, not a model step: its arguments. */
+  prefetch: PrefetchData.optional(),
 });
+
+/**
+ * Why a call waits for a person: `tool` when the tool always needs approval; `outside-content` when
+ * the rule of two gates it, because the thread read outside content before the call was made.
+ */
+export const ApprovalReasonSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('tool') }),
+  z.object({
+    kind: z.literal('outside-content'),
+    /** The event that brought the outside content in. */
+    eventId: z.string(),
+    /** Where it came from, for a person: `a message via email from ann@example.com`. */
+    source: z.string(),
+  }),
+]);
+export type ApprovalReason = z.infer<typeof ApprovalReasonSchema>;
 
 export const ApprovalRequestData = z.object({
   approvalId: z.string(),
@@ -57,6 +82,8 @@ export const ApprovalRequestData = z.object({
   /** For an MCP server's tool: the server, and the tool's fingerprint the approval is bound to. */
   server: z.string().optional(),
   toolHash: z.string().optional(),
+  /** Absent on requests recorded before reasons were: those were all `tool`. */
+  reason: ApprovalReasonSchema.optional(),
 });
 
 const DecisionBase = { approvalId: z.string(), by: z.string().optional() };

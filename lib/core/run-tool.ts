@@ -3,6 +3,7 @@ import { ThreadStateError } from './errors.ts';
 import type { NewEvent, Thread } from './events.ts';
 import { hashArgs } from './hash.ts';
 import type { Clock, Ids } from './ports.ts';
+import { approvalReasonForCall } from './rule-of-two.ts';
 import { deriveThreadState } from './thread-state.ts';
 
 export interface RunToolDeps {
@@ -15,9 +16,11 @@ export interface RunToolDeps {
  * result's key is the call id, so a retried run appends nothing twice; tools receive the call
  * id too, to make their own side effects idempotent.
  *
- * A tool that needs approval runs only if the thread holds an approval for exactly these
- * arguments: the state machine routes through approval, and this check makes sure of it. A
- * server's tool also needs the approval to be of the tool as its server describes it now.
+ * A call that needs approval runs only if the thread holds an approval for exactly these
+ * arguments: the state machine routes through approval, and this check makes sure of it. A call
+ * needs approval when its tool always does, and when the rule of two gates it: the thread had read
+ * outside content before the call was made and the tool is not read-only. A server's tool also
+ * needs the approval to be of the tool as its server describes it now.
  */
 export const runTool = async (
   thread: Thread,
@@ -41,19 +44,29 @@ export const runTool = async (
       },
     ];
   }
-  if (tool.needsApproval) {
+  const reason = approvalReasonForCall(thread.events, tool, callId);
+  if (reason) {
     const approval = approvalOf(thread, callId, hashArgs(call.args), tool.fingerprint);
     if (approval !== 'approved') {
       const message =
         approval === 'tool-changed'
           ? 'not approved: the tool changed on its server after it was approved; call it again to ask a person anew'
-          : 'not approved: this tool runs only after a person approves these exact arguments';
+          : reason.kind === 'outside-content'
+            ? 'not approved: this thread read outside content, so this tool runs only after a person approves these exact arguments'
+            : 'not approved: this tool runs only after a person approves these exact arguments';
       return [{ ...base, type: 'tool-error', data: { callId, tool: tool.name, message } }];
     }
   }
   const outcome = await tool.run(call.args, { threadId: thread.id, callId });
+  const untrusted = tool.untrusted ? { untrusted: true as const } : {};
   return outcome.ok
-    ? [{ ...base, type: 'tool-result', data: { callId, tool: tool.name, result: outcome.result } }]
+    ? [
+        {
+          ...base,
+          type: 'tool-result',
+          data: { callId, tool: tool.name, result: outcome.result, ...untrusted },
+        },
+      ]
     : [{ ...base, type: 'tool-error', data: { callId, tool: tool.name, message: outcome.message } }];
 };
 

@@ -33,6 +33,8 @@ export const serverTool = (server: ToolServer, listed: ListedTool, servers: Tool
     name: listed.name,
     description: listed.description,
     needsApproval: server.tools[listed.name]?.needsApproval ?? true,
+    readOnly: server.tools[listed.name]?.readOnly ?? false,
+    untrusted: server.tools[listed.name]?.untrusted ?? true,
     uses: {},
     server: server.name,
     fingerprint: fingerprintOf(server.name, listed),

@@ -5,9 +5,11 @@ import { hashArgs } from './hash.ts';
 import { type JsonValue, parseJson } from './json.ts';
 import { type Next, nextOf } from './next.ts';
 import type { Clock, Ids, Model, ModelReply } from './ports.ts';
+import { type MakeEvent, runPrefetch } from './prefetch.ts';
 import { estimateCostUsd } from './pricing.ts';
 import { REPLY_ERRORS } from './reply-errors.ts';
 import { buildModelRequest, toolSpecsOf } from './request.ts';
+import { approvalReasonFor } from './rule-of-two.ts';
 import { DONE_FOR_NOW, deriveThreadState, REQUEST_HUMAN_INPUT, type ThreadState } from './thread-state.ts';
 import { ChildTaskArgs, DoneArgs, describeIssues, HumanInputArgs } from './tools.ts';
 
@@ -49,14 +51,20 @@ export const step = async (thread: Thread, agent: Agent, deps: StepDeps): Promis
       return { events: produced, next: { kind: 'escalate', reason: limit.reason } };
     }
 
+    // Before the turn's first model step, the agent's pre-fetch lookups (factor 13), once each.
+    if (state.stepCount === 0) {
+      const prefetched = await runPrefetch({ threadId: thread.id, events, agent, make });
+      if (prefetched.length > 0) {
+        produced.push(...prefetched);
+        continue;
+      }
+    }
+
     const request = buildModelRequest(events, agent, deps.clock.now());
     const reply = await deps.model.next(request);
-    produced.push(...interpret(reply, agent, make, deps.ids));
+    produced.push(...interpret(reply, events, agent, make, deps.ids));
   }
 };
-
-type MakeEvent = (event: DistributiveOmit<NewEvent, 'id' | 'at'>) => NewEvent;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const eventFactory =
   (deps: Pick<StepDeps, 'clock' | 'ids'>): MakeEvent =>
@@ -81,8 +89,17 @@ const exceededLimit = (
   return undefined;
 };
 
-/** Turns one model reply into events. Exactly one `model-step`, then what it led to. */
-const interpret = (reply: ModelReply, agent: Agent, make: MakeEvent, ids: Ids): NewEvent[] => {
+/**
+ * Turns one model reply into events. Exactly one `model-step`, then what it led to. `events` is the
+ * thread the model saw: whether the call needs approval is judged on it (the rule of two).
+ */
+const interpret = (
+  reply: ModelReply,
+  events: readonly NewEvent[],
+  agent: Agent,
+  make: MakeEvent,
+  ids: Ids,
+): NewEvent[] => {
   const args: JsonValue = reply.argsJson === undefined ? (reply.text ?? '') : parsedOrRaw(reply.argsJson);
   const modelStep = make({
     type: 'model-step',
@@ -144,7 +161,8 @@ const interpret = (reply: ModelReply, agent: Agent, make: MakeEvent, ids: Ids): 
   }
   const valid = tool.validate(args);
   if (!valid.ok) return error(valid.message);
-  if (!tool.needsApproval) return [modelStep];
+  const reason = approvalReasonFor(events, tool);
+  if (!reason) return [modelStep];
   const approvalId = ids.next('apr');
   return [
     modelStep,
@@ -158,6 +176,7 @@ const interpret = (reply: ModelReply, agent: Agent, make: MakeEvent, ids: Ids): 
         argsHash: hashArgs(valid.args),
         ...(tool.server === undefined ? {} : { server: tool.server }),
         ...(tool.fingerprint === undefined ? {} : { toolHash: tool.fingerprint }),
+        reason,
       },
     }),
   ];

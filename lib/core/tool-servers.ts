@@ -35,6 +35,13 @@ export type ToolServerTransport = z.infer<typeof ToolServerTransportSchema>;
 export const ServerToolChoiceSchema = z.object({
   /** A person approves each call first, and the approval binds the tool as it was described. */
   needsApproval: z.boolean().default(false),
+  /** It only reads: the rule of two never gates it. */
+  readOnly: z.boolean().default(false),
+  /**
+   * Its results are another system's text, so by default they are outside content: fenced for
+   * the model, and after one, every tool that is not read-only asks a person (the rule of two).
+   */
+  untrusted: z.boolean().default(true),
 });
 
 export const ToolServerSchema = z.object({

@@ -18,6 +18,17 @@ export interface ToolDefinition<Input extends z.ZodObject> {
   /** A side effect a person must approve before it runs. Reachable only through an approval. */
   needsApproval?: boolean;
   /**
+   * Changes nothing and sends nothing out: only reads. Default false. A tool that is not read-only
+   * needs approval once the thread has read outside content (the rule of two), and only a
+   * read-only tool may be pre-fetched.
+   */
+  readOnly?: boolean;
+  /**
+   * Its results are outside content (fetched pages, documents, mail): they are fenced as data for
+   * the model, and once one is in the thread the rule of two gates every tool that is not read-only.
+   */
+  untrusted?: boolean;
+  /**
    * The agent's resources this tool uses, by name, and how (`read` or `readWrite`). Its Lambda
    * function is granted exactly these and nothing more; a tool that names none gets none.
    */
@@ -32,6 +43,8 @@ export interface Tool {
   readonly name: string;
   readonly description: string;
   readonly needsApproval: boolean;
+  readonly readOnly: boolean;
+  readonly untrusted: boolean;
   readonly uses: Readonly<Record<string, ResourceAccess>>;
   readonly spec: ToolSpec;
   /** The MCP server this tool comes from (`toolServers`); absent for the agent's own tools. */
@@ -74,6 +87,8 @@ export const defineTool = <Input extends z.ZodObject>(definition: ToolDefinition
     name: definition.name,
     description: definition.description,
     needsApproval: definition.needsApproval ?? false,
+    readOnly: definition.readOnly ?? false,
+    untrusted: definition.untrusted ?? false,
     uses: definition.uses ?? {},
     spec,
     validate,

@@ -108,7 +108,10 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
     ),
   );
   const approved = new sfn.Choice(scope, STATE.approved).otherwise(iterate);
-  for (const tool of props.tools.filter((spec) => spec.needsApproval)) {
+  // Every tool a person may be asked about: the gated ones, and those the rule of two gates once a
+  // thread read outside content (any tool that is not read-only). The step decides, from the
+  // thread, whether a call goes to AwaitApproval; the tool function checks it again.
+  for (const tool of props.tools.filter(mayAwaitApproval)) {
     approved.when(
       sfn.Condition.and(
         sfn.Condition.isPresent('$.human.approved'),
@@ -196,6 +199,9 @@ export const buildLoopDefinition = (scope: Construct, props: LoopDefinitionProps
   route.otherwise(unroutable);
   return iterate.next(route);
 };
+
+/** A tool whose calls can wait for approval: always (`needsApproval`) or by the rule of two. */
+export const mayAwaitApproval = (tool: ToolSpec): boolean => tool.needsApproval || tool.readOnly !== true;
 
 /**
  * A task that hands a person (or a child thread) a task token through `await-human` and waits for

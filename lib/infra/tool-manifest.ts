@@ -10,6 +10,8 @@ export interface ToolSpec {
   name: string;
   agent: string;
   needsApproval: boolean;
+  /** Only reads: the rule of two never gates it. A tool that is not read-only may be gated at run time. */
+  readOnly?: boolean;
   /** Its agent's resources it uses, by name. */
   uses?: Readonly<Record<string, ResourceAccess>>;
   /** For a tool an MCP server serves: the server, and the host its function reaches (none for stdio). */
@@ -58,6 +60,7 @@ export const listTools = (agents: ReadonlyMap<string, Agent>): ToolSpec[] => {
         name: tool.name,
         agent: agentName,
         needsApproval: tool.needsApproval,
+        ...(tool.readOnly ? { readOnly: true } : {}),
         ...(Object.keys(tool.uses).length === 0 ? {} : { uses: tool.uses }),
       });
     }

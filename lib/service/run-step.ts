@@ -4,6 +4,7 @@ import { ThreadConflictError } from '../core/errors.ts';
 import type { Event, NewEvent, Thread } from '../core/events.ts';
 import { type Next, nextOf } from '../core/next.ts';
 import type { Model } from '../core/ports.ts';
+import { approvalReasonForCall } from '../core/rule-of-two.ts';
 import { step } from '../core/step.ts';
 import { deriveThreadState, type PendingCall } from '../core/thread-state.ts';
 import { resolveAgent, type ThreadDeps } from './deps.ts';
@@ -95,12 +96,13 @@ const repairInterruptedStep = async (
 
 /**
  * A pending call the state machine can run: a tool of the agent with valid arguments that needs no
- * approval, or was put up for one. Anything else is a `model-step` whose follow-up was lost.
+ * approval (neither always nor by the rule of two), or was put up for one. Anything else is a
+ * `model-step` whose follow-up was lost.
  */
 const isRoutable = (events: readonly Event[], agent: Agent, call: PendingCall): boolean => {
   const tool = agent.tools.find((candidate) => candidate.name === call.tool);
   if (tool === undefined) return false;
   if (!tool.validate(call.args).ok) return false;
-  if (!tool.needsApproval) return true;
+  if (!approvalReasonForCall(events, tool, call.callId)) return true;
   return events.some((event) => event.type === 'approval-request' && event.data.callId === call.callId);
 };

@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../api/html.ts';
 import type { Event, EventOf } from '../core/events.ts';
 import type { JsonValue } from '../core/json.ts';
+import { OUTSIDE_CONTENT_NOTE } from '../core/rule-of-two.ts';
 import { DONE_FOR_NOW, REQUEST_HUMAN_INPUT } from '../core/thread-state.ts';
 import { renderYaml } from '../core/yaml.ts';
 import { formatCount, formatUsd, threadLink } from './format.ts';
@@ -60,11 +61,15 @@ export const eventBody = (event: Event, options: { waiting: boolean }): SafeHtml
     case 'model-step':
       return modelStep(event);
     case 'tool-result':
-      return html`<p><strong>${event.data.tool}</strong> returned:</p>${valueBlock(event.data.result)}`;
+      return html`<p><strong>${event.data.tool}</strong>${event.data.prefetch ? ' (prefetched before the first model step)' : ''} returned${event.data.untrusted ? ' outside content' : ''}:</p>${valueBlock(event.data.result)}`;
     case 'tool-error':
       return html`<p class="error-text">Error from ${event.data.tool || 'the reply'}: ${event.data.message}</p>`;
     case 'approval-request':
-      return html`<p>Asks for approval to run <strong>${event.data.tool}</strong> with:${waiting}</p>${valueBlock(event.data.args)}`;
+      return html`<p>Asks for approval to run <strong>${event.data.tool}</strong> with:${waiting}</p>${valueBlock(event.data.args)}${
+        event.data.reason?.kind === 'outside-content'
+          ? html`<p class="muted">${OUTSIDE_CONTENT_NOTE} (${event.data.reason.source}).</p>`
+          : ''
+      }`;
     case 'approval-decision':
       return approvalDecision(event);
     case 'human-input-request':

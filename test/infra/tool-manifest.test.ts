@@ -5,6 +5,7 @@ import { defineAgent } from '../../lib/core/agent.ts';
 import { table } from '../../lib/core/resources.ts';
 import { mcpServer } from '../../lib/core/tool-servers.ts';
 import { defineTool } from '../../lib/core/tools.ts';
+import { mayAwaitApproval } from '../../lib/infra/loop-definition.ts';
 import { DuplicateToolError, listTools, readAgentManifest } from '../../lib/infra/tool-manifest.ts';
 
 const tool = (name: string, needsApproval = false) =>
@@ -77,7 +78,7 @@ describe('readAgentManifest', () => {
     expect(readAgentManifest()).toEqual({
       agents: ['billing', 'triage'],
       tools: [
-        { name: 'lookup_customer', agent: 'billing', needsApproval: false },
+        { name: 'lookup_customer', agent: 'billing', needsApproval: false, readOnly: true },
         { name: 'create_payment_link', agent: 'billing', needsApproval: true, uses: { ledger: 'readWrite' } },
       ],
       resources: [
@@ -135,5 +136,21 @@ describe('createAgents', () => {
         create: () => agent('a', []),
       }),
     ).toThrow('resource name "my-table" must match');
+  });
+});
+
+describe('mayAwaitApproval', () => {
+  it('lets every tool that is not read-only reach Approved?, since the rule of two may gate it', () => {
+    expect(
+      [
+        { name: 'charge', agent: 'a', needsApproval: true },
+        { name: 'send', agent: 'a', needsApproval: false },
+        { name: 'lookup', agent: 'a', needsApproval: false, readOnly: true },
+      ].map((tool) => [tool.name, mayAwaitApproval(tool)]),
+    ).toEqual([
+      ['charge', true],
+      ['send', true],
+      ['lookup', false],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { DEMO_LABEL, type DemoScript, demoDone, lastIndexOf, unfence } from '../../core/demo-script.ts';
+import { customerNamedIn } from './prefetch.ts';
 
 /** The billing scenario: look up the customer, ask which one if several match, request the link, revise it when a person names a new amount, finish. */
 export const billingDemo: DemoScript = (blocks) => {
@@ -56,7 +57,7 @@ export const billingDemo: DemoScript = (blocks) => {
 
 const parseRequest = (text: string): { name: string; amountUsd: number; purpose: string } | undefined => {
   const amountUsd = parseAmount(text);
-  const name = /\bfor\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)/.exec(text)?.[1];
+  const name = customerNamedIn(text);
   if (amountUsd === undefined || !name) return undefined;
   const purpose = /\$[\d,.]+\s+([a-z]+)\s+(?:payment\s+)?link/i.exec(text)?.[1] ?? 'payment';
   return { name, amountUsd, purpose };

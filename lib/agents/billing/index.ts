@@ -4,6 +4,7 @@ import { table } from '../../core/resources.ts';
 import { billingDemo } from './demo.ts';
 import { DynamoPaymentLinks, LEDGER_KEY } from './dynamo-payment-links.ts';
 import { createStaticDirectory } from './ledger.ts';
+import { billingPrefetch } from './prefetch.ts';
 import { billingPrompt } from './prompt.ts';
 import { type BillingDeps, createBillingTools } from './tools.ts';
 
@@ -16,6 +17,8 @@ export const createBillingAgent = (deps: BillingDeps): Agent =>
     description: 'Creates payment links for customers, with a person approving each one.',
     prompt: billingPrompt,
     tools: createBillingTools(deps),
+    // The customer a message names is looked up before the model's first step.
+    prefetch: billingPrefetch,
     limits: { maxSteps: 20, maxConsecutiveErrors: 3, budgetUsd: 0.5 },
     // Its approvers, fallback approvers and approval timeout are the deployment's (`approverEmails`,
     // `fallbackApproverEmails`, `approvalTimeoutSeconds`): who may move money is decided where the

@@ -11,6 +11,7 @@ export const createBillingTools = (deps: BillingDeps): Tool[] => [
   defineTool({
     name: 'lookup_customer',
     description: 'Find customers by name. Read-only.',
+    readOnly: true,
     input: z.object({ name: z.string().min(1).describe('Full or partial name') }),
     execute: async ({ name }) => {
       const customers = await deps.customers.find(name);
