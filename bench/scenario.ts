@@ -1,4 +1,4 @@
-import { createBillingAgent } from '../lib/agents/billing/index.ts';
+import { billingPrefetch, createBillingAgent } from '../lib/agents/billing/index.ts';
 import { createStaticDirectory, DEMO_CUSTOMERS } from '../lib/agents/billing/ledger.ts';
 import { InMemoryPaymentLinks } from '../lib/agents/billing/memory-payment-links.ts';
 import type { Agent } from '../lib/core/agent.ts';
@@ -27,12 +27,14 @@ export const scenarioCalls = (): ScenarioCall[] => [
   { tool: 'done_for_now', args: { message: 'Created the payment link for Terri Jackson.' } },
 ];
 
-/** The billing agent with in-memory side effects, as declared (with its pre-fetch). */
-export const declaredBillingAgent = (): Agent =>
-  createBillingAgent({
+/** The billing agent with in-memory side effects, with its pre-fetch switched on. */
+export const declaredBillingAgent = (): Agent => ({
+  ...createBillingAgent({
     customers: createStaticDirectory(DEMO_CUSTOMERS),
     paymentLinks: new InMemoryPaymentLinks(() => '2026-01-01T00:00:00.000Z'),
-  });
+  }),
+  prefetch: billingPrefetch,
+});
 
 /**
  * The billing agent as every peer runs it: the scenario scripts each lookup as a model step, so

@@ -3,7 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AgentIterations } from './agent-iterations.ts';
-import { buildLoopDefinition, type LoopFunctions } from './loop-definition.ts';
+import { buildLoopDefinition, type LoopFunctions, mayAwaitApproval } from './loop-definition.ts';
 import type { LoopReference } from './loop-reference.ts';
 import { acknowledgeServiceWideActions, acknowledgeWildcardResource } from './nag.ts';
 import type { ToolSpec } from './tool-manifest.ts';
@@ -77,7 +77,7 @@ export class AgentLoop extends Construct {
       'StartExecution.sync polls and stops the executions it starts: DescribeExecution and StopExecution on the executions of the iterations state machine only, whose names are not known in advance.',
     );
     const { awaitHuman, expire, startChild, notify, onFailure, tools } = props.functions;
-    const gated = props.tools.filter((tool) => tool.needsApproval).map((tool) => tools.get(tool.name));
+    const gated = props.tools.filter(mayAwaitApproval).map((tool) => tools.get(tool.name));
     for (const fn of [awaitHuman, expire, startChild, notify, onFailure, ...gated]) {
       if (!fn) continue;
       acknowledgeWildcardResource(

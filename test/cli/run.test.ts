@@ -28,12 +28,13 @@ const storedLinks = async (home: string): Promise<unknown[]> => {
 };
 
 describe('threadline run', () => {
-  it('creates the link when every approval is given: the pre-fetched lookup, approval, link, done', async () => {
+  it('creates the link when every approval is given: lookup, approval, link, done', async () => {
     const result = await runCli(['run', '--store', 'dynamo', '--approve', 'all', '--json', SEED]);
 
     expect(result.code).toBe(0);
     expect(eventTypes(result.stdout)).toEqual([
       'user-message',
+      'model-step',
       'tool-result',
       'model-step',
       'approval-request',
@@ -71,9 +72,9 @@ describe('threadline run', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('model demo (the offline demo model');
-    expect(result.stdout).toMatch(/lookup_customer \(prefetched\): /);
+    expect(result.stdout).toMatch(/lookup_customer name: Terri/);
     expect(result.stdout).toMatch(/agent-done\s+\[demo model\] Created a payment link for Terri Jackson/);
-    expect(result.stdout).toMatch(/thread th_\w+ done after 8 events/);
+    expect(result.stdout).toMatch(/thread th_\w+ done after 9 events/);
   });
 
   it('asks at the terminal and revises the link after feedback that names a new amount', async () => {

@@ -91,19 +91,22 @@ describe('MCP server tools', () => {
 
     const tools = model.requests[0]?.tools.map((tool) => tool.name);
     expect(tools).toEqual(['search_notes', 'delete_note', 'request_human_input', 'done_for_now']);
+    // In the compact rendering every tool is sent in (compact-schema.ts): the server's
+    // `minLength: 1` is still enforced on the arguments, but not spelled out to the model.
     expect(model.requests[0]?.tools[0]).toEqual({
       name: 'search_notes',
       description: 'Search notes by text. Read-only.',
       inputSchema: {
         type: 'object',
-        properties: { query: { type: 'string', minLength: 1 } },
+        properties: { query: { type: 'string' } },
         required: ['query'],
       },
     });
     expect(ran.ran).toBe(true);
     expect((await events()).at(-1)).toMatchObject({
       type: 'tool-result',
-      data: { tool: 'search_notes', result: 'note-1: taxes is on page 3' },
+      // A server's tool is outside content unless the agent names it `untrusted: false`.
+      data: { tool: 'search_notes', result: 'note-1: taxes is on page 3', untrusted: true },
     });
     expect(server.calls).toEqual([{ tool: 'search_notes', args: { query: 'taxes' } }]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call } from '../../lib/adapters/scripted-model.ts';
-import { createBillingAgent } from '../../lib/agents/billing/index.ts';
+import { billingPrefetch, createBillingAgent } from '../../lib/agents/billing/index.ts';
 import { createStaticDirectory } from '../../lib/agents/billing/ledger.ts';
 import { InMemoryPaymentLinks } from '../../lib/agents/billing/memory-payment-links.ts';
 import { runStep } from '../../lib/service/run-step.ts';
@@ -8,10 +8,13 @@ import { createHarness, userMessage } from './harness.ts';
 
 const billingHarness = (script: Parameters<typeof createHarness>[0]) => {
   const harness = createHarness(script);
-  const billing = createBillingAgent({
-    customers: createStaticDirectory(),
-    paymentLinks: new InMemoryPaymentLinks(() => '2026-01-01T00:00:00.000Z'),
-  });
+  const billing = {
+    ...createBillingAgent({
+      customers: createStaticDirectory(),
+      paymentLinks: new InMemoryPaymentLinks(() => '2026-01-01T00:00:00.000Z'),
+    }),
+    prefetch: billingPrefetch,
+  };
   return { ...harness, deps: { ...harness.deps, agents: new Map([['billing', billing]]) } };
 };
 

@@ -4,10 +4,15 @@ import { table } from '../../core/resources.ts';
 import { billingDemo } from './demo.ts';
 import { DynamoPaymentLinks, LEDGER_KEY } from './dynamo-payment-links.ts';
 import { createStaticDirectory } from './ledger.ts';
-import { billingPrefetch } from './prefetch.ts';
 import { billingPrompt } from './prompt.ts';
 import { type BillingDeps, createBillingTools } from './tools.ts';
 
+/**
+ * Its pre-fetch, to switch on with `{ ...createBillingAgent(deps), prefetch: billingPrefetch }`:
+ * the customer a message names is looked up before the model's first step. It is off by default,
+ * so the example threads (and the scripted tests over them) keep their lookup as a model step.
+ */
+export { billingPrefetch } from './prefetch.ts';
 export type { BillingDeps } from './tools.ts';
 
 /** The example agent: looks up customers, creates payment links once a person approves. */
@@ -17,8 +22,6 @@ export const createBillingAgent = (deps: BillingDeps): Agent =>
     description: 'Creates payment links for customers, with a person approving each one.',
     prompt: billingPrompt,
     tools: createBillingTools(deps),
-    // The customer a message names is looked up before the model's first step.
-    prefetch: billingPrefetch,
     limits: { maxSteps: 20, maxConsecutiveErrors: 3, budgetUsd: 0.5 },
     // Its approvers, fallback approvers and approval timeout are the deployment's (`approverEmails`,
     // `fallbackApproverEmails`, `approvalTimeoutSeconds`): who may move money is decided where the
