@@ -237,7 +237,20 @@ export class LocalStepFunctions {
         );
       }
     }
-    return handlers;
+    // A stopped execution starts no more work: the emulator's abort does not reach a task already
+    // in flight, whose Retry would otherwise run it again after the stop, as no execution on AWS does.
+    return Object.fromEntries(
+      Object.entries(handlers).map(([stateName, handler]) => [
+        stateName,
+        async (input: JsonValue) => {
+          const { status } = this.describeExecution(executionArn);
+          if (status !== 'RUNNING') {
+            throw new Error(`${executionArn} is ${status}: ${stateName} is not run`);
+          }
+          return handler(input);
+        },
+      ]),
+    );
   }
 
   private async waitForToken(
