@@ -1,10 +1,27 @@
-import { McpToolServers } from '../lib/adapters/mcp-tool-servers.ts';
 import type { ToolServers } from '../lib/core/tool-servers.ts';
 import { once } from './lazy.ts';
 
 /**
  * The MCP client, for the functions that list or call the tools of servers agents name: the step
  * (the model sees them), each tool function (it calls one) and the API (edited arguments are
- * checked against the server's schema). Its own module, so that no other bundle carries the SDK.
+ * checked against the server's schema). Its own module, so that no other bundle carries the SDK,
+ * and imported on the first list or call, so that a function whose agents name no server never
+ * evaluates it at cold start. A failed import is tried again on the next call.
  */
-export const mcpToolServers: () => ToolServers = once(() => new McpToolServers());
+export const mcpToolServers: () => ToolServers = once(() => {
+  let loading: Promise<ToolServers> | undefined;
+  const client = (): Promise<ToolServers> => {
+    loading ??= import('../lib/adapters/mcp-tool-servers.ts').then(
+      ({ McpToolServers }) => new McpToolServers(),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  };
+  return {
+    list: async (server) => (await client()).list(server),
+    call: async (server, tool, args, context) => (await client()).call(server, tool, args, context),
+  };
+});
