@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OUTSIDE_CONTENT_NOTE } from '../../lib/core/rule-of-two.ts';
 import {
   createTestApi,
   csrfOf,
@@ -44,6 +45,28 @@ describe('GET /approvals/{id}', () => {
     expect(page.match(/<form method="post" action="([^"]+)"/g)).toEqual(
       Array(3).fill(`<form method="post" action="${action}"`),
     );
+  });
+
+  it('says the rule of two asked, and where the outside content came from', async () => {
+    const api = createTestApi();
+    const source = 'a message via email from ann@example.org';
+    const { approvalId } = await seedApproval(api, {
+      reason: { kind: 'outside-content', eventId: 'ev-mail', source },
+    });
+
+    const page = await (await api.app.request(await linkPath(api, approvalId))).text();
+
+    expect(page).toContain(`${OUTSIDE_CONTENT_NOTE}: ${source}.`);
+    expect(page).toContain('the rule of two asks a person once a thread has read content from outside');
+  });
+
+  it('names no outside content when the tool itself is gated', async () => {
+    const api = createTestApi();
+    const { approvalId } = await seedApproval(api, { reason: { kind: 'tool' } });
+
+    const page = await (await api.app.request(await linkPath(api, approvalId))).text();
+
+    expect(page).not.toContain(OUTSIDE_CONTENT_NOTE);
   });
 
   const PRIVATE_PAGE_HEADERS = {

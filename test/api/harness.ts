@@ -8,7 +8,7 @@ import { InMemoryPaymentLinks } from '../../lib/agents/billing/memory-payment-li
 import { createTriageAgent } from '../../lib/agents/triage/index.ts';
 import { createApp } from '../../lib/api/app.ts';
 import type { ApiAuth, ApiDeps } from '../../lib/api/deps.ts';
-import type { NewEvent } from '../../lib/core/events.ts';
+import type { ApprovalReason, NewEvent } from '../../lib/core/events.ts';
 import { hashArgs } from '../../lib/core/hash.ts';
 import { FixedClock } from '../fakes/fixed-clock.ts';
 import { SequentialIds } from '../fakes/sequential-ids.ts';
@@ -94,6 +94,8 @@ export const seedApproval = async (
     approvalId?: string;
     text?: string;
     args?: Record<string, string | number>;
+    /** Why the approval was asked for, as the step recorded it. */
+    reason?: ApprovalReason;
   } = {},
 ) => {
   const { threadId = 'thread-1', approvalId = 'apr_secret1', args = PAYMENT } = options;
@@ -113,7 +115,14 @@ export const seedApproval = async (
   await api.store.append(threadId, [
     event(api, {
       type: 'approval-request',
-      data: { approvalId, callId: step!.id, tool: 'create_payment_link', args, argsHash: hashArgs(args) },
+      data: {
+        approvalId,
+        callId: step!.id,
+        tool: 'create_payment_link',
+        args,
+        argsHash: hashArgs(args),
+        ...(options.reason ? { reason: options.reason } : {}),
+      },
     }),
   ]);
   await api.waits.put({
