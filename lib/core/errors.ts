@@ -61,45 +61,48 @@ export interface StoredEventPlace {
   type: string;
 }
 
-const placeOf = (place: StoredEventPlace): string =>
-  `thread ${place.threadId} seq ${place.seq} (event ${place.eventId}, ${place.type})`;
+/** An error about one stored event: its message starts with where the event sits. */
+abstract class StoredEventError extends Error {
+  readonly threadId: string;
+  readonly seq: number;
+  readonly eventId: string;
+  readonly type: string;
+  constructor(place: StoredEventPlace, detail: string, options?: ErrorOptions) {
+    super(
+      `thread ${place.threadId} seq ${place.seq} (event ${place.eventId}, ${place.type}): ${detail}`,
+      options,
+    );
+    ({ threadId: this.threadId, seq: this.seq, eventId: this.eventId, type: this.type } = place);
+  }
+}
 
 /**
  * A stored event written at a schema version newer than this deployment knows: a newer deploy
  * wrote it (or this one was rolled back). It is never guessed at; the newer code reads it.
  */
-export class FutureEventVersionError extends Error {
+export class FutureEventVersionError extends StoredEventError {
   override readonly name = 'FutureEventVersionError';
-  readonly threadId: string;
-  readonly seq: number;
-  readonly eventId: string;
-  readonly type: string;
   constructor(
     place: StoredEventPlace,
     readonly storedVersion: number,
     readonly currentVersion: number,
   ) {
     super(
-      `${placeOf(place)}: stored at schema version ${storedVersion}, but this deployment reads ${place.type} only up to version ${currentVersion}`,
+      place,
+      `stored at schema version ${storedVersion}, but this deployment reads ${place.type} only up to version ${currentVersion}`,
     );
-    ({ threadId: this.threadId, seq: this.seq, eventId: this.eventId, type: this.type } = place);
   }
 }
 
 /** An older stored event that its upcasters could not bring to the current schema. */
-export class UpcastError extends Error {
+export class UpcastError extends StoredEventError {
   override readonly name = 'UpcastError';
-  readonly threadId: string;
-  readonly seq: number;
-  readonly eventId: string;
-  readonly type: string;
   constructor(
     place: StoredEventPlace,
     readonly storedVersion: number,
     detail: string,
     options?: ErrorOptions,
   ) {
-    super(`${placeOf(place)}: cannot upcast from schema version ${storedVersion}: ${detail}`, options);
-    ({ threadId: this.threadId, seq: this.seq, eventId: this.eventId, type: this.type } = place);
+    super(place, `cannot upcast from schema version ${storedVersion}: ${detail}`, options);
   }
 }
