@@ -1,5 +1,5 @@
 import type { ToolServers } from '../lib/core/tool-servers.ts';
-import { once } from './lazy.ts';
+import { once, onceAsync } from './lazy.ts';
 
 /**
  * The MCP client, for the functions that list or call the tools of servers agents name: the step
@@ -9,17 +9,10 @@ import { once } from './lazy.ts';
  * evaluates it at cold start. A failed import is tried again on the next call.
  */
 export const mcpToolServers: () => ToolServers = once(() => {
-  let loading: Promise<ToolServers> | undefined;
-  const client = (): Promise<ToolServers> => {
-    loading ??= import('../lib/adapters/mcp-tool-servers.ts').then(
-      ({ McpToolServers }) => new McpToolServers(),
-      (error: unknown) => {
-        loading = undefined;
-        throw error;
-      },
-    );
-    return loading;
-  };
+  const client = onceAsync(async (): Promise<ToolServers> => {
+    const { McpToolServers } = await import('../lib/adapters/mcp-tool-servers.ts');
+    return new McpToolServers();
+  });
   return {
     list: async (server) => (await client()).list(server),
     call: async (server, tool, args, context) => (await client()).call(server, tool, args, context),
