@@ -47,7 +47,7 @@ export const measureFloors = async (outdir: string, imports: number): Promise<Fl
   const rows: FloorRow[] = [];
   for (const [index, floor] of FLOORS.entries()) {
     const options: BuildOptions = {
-      ...esbuildOptions(),
+      ...esbuildOptions(false),
       ...('sdkExternal' in floor ? { external: ['@aws-sdk/*', '@smithy/*'] } : {}),
       entryPoints: { index: join(PROJECT_ROOT, floor.entry) },
       outdir: join(outdir, `floor-${index}`),

@@ -11,13 +11,19 @@ import { coldImports, heaviest, sizeKb } from './bundle-measure.ts';
 import { type BenchOptions, type Section, table, verdict } from './section.ts';
 
 /** The esbuild options `HandlerFunction` gives NodejsFunction (lib/infra/bundling-options.ts). */
-export const STACK_OPTIONS: BuildOptions = { ...esbuildOptions(), metafile: true, logLevel: 'silent' };
+export const stackOptions = (reachesToolServers: boolean): BuildOptions => ({
+  ...esbuildOptions(reachesToolServers),
+  metafile: true,
+  logLevel: 'silent',
+});
 
 /** A function of the synthesized template whose code is a bundle that synth wrote. */
 interface SynthesizedFunction {
   name: string;
   entry: string;
   bundle: string;
+  /** Its bundle carries the MCP client. */
+  reachesToolServers: boolean;
 }
 
 /** Synthesizes the stack with bundling on, as `cdk synth` does, and finds each function's asset. */
@@ -39,7 +45,12 @@ const synthesizedFunctions = async (outdir: string): Promise<SynthesizedFunction
     if (resource.Type !== 'AWS::Lambda::Function' || typeof name !== 'string') continue;
     if (typeof entry !== 'string' || typeof asset !== 'string')
       throw new Error(`function ${name} has no asset`);
-    functions.push({ name, entry, bundle: join(outdir, asset, 'index.mjs') });
+    functions.push({
+      name,
+      entry,
+      bundle: join(outdir, asset, 'index.mjs'),
+      reachesToolServers: metadata[METADATA.toolServers] === true,
+    });
   }
   return functions.sort((left, right) => left.name.localeCompare(right.name));
 };
@@ -58,7 +69,7 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
     for (const fn of functions) {
       const imported = await coldImports(fn.bundle, imports);
       const analysis = await build({
-        ...STACK_OPTIONS,
+        ...stackOptions(fn.reachesToolServers),
         entryPoints: [join(PROJECT_ROOT, fn.entry)],
         outdir: join(outdir, 'analysis', fn.name),
         absWorkingDir: PROJECT_ROOT,
@@ -82,7 +93,7 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
     const largest = Math.max(...rows.map((row) => row.sizeKb));
     const slowest = Math.max(...rows.map((row) => row.coldImportMedianMs ?? 0));
     const figures = {
-      esbuild: STACK_OPTIONS,
+      esbuild: stackOptions(false),
       rows,
       floors,
       largestKb: largest,
@@ -90,7 +101,7 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
       targets: { sizeKb: 300, inboundEmailSizeKb: 900, importMs: 100 },
     };
     const markdown = [
-      `Every function of the stack, its bundle read from the assets \`cdk synth\` wrote (\`HandlerFunction\` with lib/infra/bundling-options.ts: ESM, node24, minified, UTF-8 text, one copy of libmime, AWS SDK bundled, createRequire banner). Import time: \`await import(bundle)\` in a fresh \`node\` process, median of ${imports}, placeholder environment; the CPU time (user + system) of the same imports is beside it, as wall time on a shared machine also counts the other processes. Each handler imports only the clients it calls (\`lambdas/base.ts\` plus the pieces it names), and the S3 client of the thread store's payload store only when a body is over 64 KB (it stays in the one-file bundle, but is not evaluated at import).`,
+      `Every function of the stack, its bundle read from the assets \`cdk synth\` wrote (\`HandlerFunction\` with lib/infra/bundling-options.ts: ESM, node24, minified, UTF-8 text, one copy of libmime, AWS SDK bundled, createRequire banner). Import time: \`await import(bundle)\` in a fresh \`node\` process, median of ${imports}, placeholder environment; the CPU time (user + system) of the same imports is beside it, as wall time on a shared machine also counts the other processes. Each handler imports only the clients it calls (\`lambdas/base.ts\` plus the pieces it names), and the S3 client of the thread store's payload store only when a body is over 64 KB (it stays in the one-file bundle, but is not evaluated at import). The MCP client is bundled only into a function that reaches a server an agent names (\`lambdas/tool-servers-piece.ts\`); the example agents name none, so no function here carries it.`,
       '',
       table(
         [

@@ -13,7 +13,7 @@ import { runTool } from '../lib/core/run-tool.ts';
 import { step } from '../lib/core/step.ts';
 import { deriveThreadState } from '../lib/core/thread-state.ts';
 import { PROJECT_ROOT } from '../lib/infra/handler-function.ts';
-import { STACK_OPTIONS } from './bundles.ts';
+import { stackOptions } from './bundles.ts';
 import { withDynaliteStore } from './overhead-threadline.ts';
 import { CountingIds, fixedClock } from './ports.ts';
 import { SCENARIO_MESSAGE, scenarioAgent, scenarioCalls } from './scenario.ts';
@@ -118,7 +118,8 @@ const result = await withDynaliteStore(async (store, _makeStore, client) => {
   const folder = await mkdtemp(join(tmpdir(), 'threadline-step-memory-'));
   try {
     await build({
-      ...STACK_OPTIONS,
+      // As synth bundles it for the example agents, which name no MCP server.
+      ...stackOptions(false),
       entryPoints: [join(PROJECT_ROOT, 'lambdas/step.ts')],
       outdir: folder,
       metafile: false,

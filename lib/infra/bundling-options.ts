@@ -38,11 +38,19 @@ export const BUNDLING = {
 export const BUNDLE_AWS_SDK = true;
 
 /**
+ * What a function's bundle defines, by whether it reaches MCP servers. One that reaches none is
+ * built without the MCP client (`lambdas/tool-servers-piece.ts`): the SDK and its JSON Schema
+ * validator are about 300 KB that no call of that function would load.
+ */
+export const bundleDefines = (reachesToolServers: boolean): Record<string, string> =>
+  reachesToolServers ? {} : { 'process.env.THREADLINE_BUNDLED_WITHOUT_TOOL_SERVERS': JSON.stringify('true') };
+
+/**
  * The same settings as esbuild's own options, as NodejsFunction turns them into its command line
  * (`--bundle --platform=node --outfile=index.mjs …`), for building a function's bundle outside
  * synth: the bundle benchmark's analysis and the bundle tests.
  */
-export const esbuildOptions = (): BuildOptions => ({
+export const esbuildOptions = (reachesToolServers: boolean): BuildOptions => ({
   bundle: true,
   platform: 'node',
   format: BUNDLING.format,
@@ -53,6 +61,7 @@ export const esbuildOptions = (): BuildOptions => ({
   charset: BUNDLING.charset,
   alias: { ...BUNDLING.alias },
   banner: { js: BUNDLING.banner },
+  define: bundleDefines(reachesToolServers),
   external: BUNDLE_AWS_SDK ? [] : ['@aws-sdk/*', '@smithy/*'],
   outExtension: { '.js': '.mjs' },
 });

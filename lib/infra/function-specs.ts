@@ -30,6 +30,12 @@ export type Need =
   | 'model'
   /** Reads the raw mail SES stored. */
   | 'inbound-mail'
+  /**
+   * Lists or calls the tools of the MCP servers agents name. Its bundle carries the MCP client only
+   * when some agent names a server; it is granted nothing, since functions reach the internet
+   * outside a VPC.
+   */
+  | 'tool-servers'
   /** Moves dead-lettered messages back: reads every dead-letter queue, replays into its source. */
   | 'dead-letters';
 
@@ -64,7 +70,14 @@ export const FUNCTIONS = {
     entry: 'lambdas/api.ts',
     description: 'threadline HTTP API: start, read, message, pause, resume, cancel threads; decide approvals',
     timeout: Duration.seconds(25),
-    needs: [{ threads: 'readWrite', listing: true }, 'enqueue', { loop: ['respond', 'stop'] }, 'signing'],
+    // Edited arguments for a server's tool are checked against the schema the server lists.
+    needs: [
+      { threads: 'readWrite', listing: true },
+      'enqueue',
+      { loop: ['respond', 'stop'] },
+      'signing',
+      'tool-servers',
+    ],
   },
   ingest: {
     id: 'Ingest',
@@ -86,7 +99,7 @@ export const FUNCTIONS = {
     // holds that with room for long threads; the smaller CPU share stretches those milliseconds
     // about 7× (Lambda gives a full vCPU at 1,769 MB), still cheaper than 1 GB for a 1 s wait.
     memorySize: 256,
-    needs: [{ threads: 'readWrite' }, 'model'],
+    needs: [{ threads: 'readWrite' }, 'model', 'tool-servers'],
   },
   awaitHuman: {
     id: 'AwaitHuman',

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_AWS_SDK, BUNDLING } from './bundling-options.ts';
+import { BUNDLE_AWS_SDK, BUNDLING, bundleDefines } from './bundling-options.ts';
 import { ENV } from './environment.ts';
 import { acknowledgeServiceWideActions } from './nag.ts';
 
@@ -18,6 +18,8 @@ export const METADATA = {
   entry: 'threadline:entry',
   name: 'threadline:function',
   tool: 'threadline:tool',
+  /** Set when the function's bundle carries the MCP client: it reaches a server agents name. */
+  toolServers: 'threadline:tool-servers',
 } as const;
 
 export const SERVICE_NAME = 'threadline';
@@ -34,6 +36,8 @@ export interface HandlerFunctionProps {
   logRetention: logs.RetentionDays;
   /** For tool functions: the one tool this function runs. */
   tool?: string;
+  /** It lists or calls the tools of MCP servers, so its bundle carries the MCP client. */
+  reachesToolServers?: boolean;
 }
 
 /**
@@ -86,6 +90,7 @@ export class HandlerFunction extends Construct {
         esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([from, to]) => `${from}=${to}`) },
         bundleAwsSDK: BUNDLE_AWS_SDK,
         banner: BUNDLING.banner,
+        define: bundleDefines(props.reachesToolServers === true),
       },
     });
     const resource = this.function.node.defaultChild;
@@ -94,6 +99,7 @@ export class HandlerFunction extends Construct {
     resource.addMetadata(METADATA.entry, props.entry);
     resource.addMetadata(METADATA.name, props.name);
     if (props.tool !== undefined) resource.addMetadata(METADATA.tool, props.tool);
+    if (props.reachesToolServers === true) resource.addMetadata(METADATA.toolServers, true);
     acknowledgeServiceWideActions(
       this.role,
       'Active tracing’s xray:PutTraceSegments and xray:PutTelemetryRecords',

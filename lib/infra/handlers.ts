@@ -68,6 +68,7 @@ export class Handlers extends Construct {
     const rows = (Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]).filter(
       ([, spec]) => spec.when === undefined || spec.when(config),
     );
+    const serversNamed = props.tools.some((tool) => tool.server !== undefined);
     for (const [name, spec] of rows) {
       const fn = new HandlerFunction(this, spec.id, {
         name: spec.name,
@@ -76,6 +77,7 @@ export class Handlers extends Construct {
         timeout: spec.timeout,
         ...(spec.memorySize === undefined ? {} : { memorySize: spec.memorySize }),
         logRetention: props.logRetention,
+        reachesToolServers: serversNamed && spec.needs.includes('tool-servers'),
       }).function;
       if (spec.async === true) this.deadLetters.push(this.failedInvocations(fn, spec.name));
       built.set(name, fn);
@@ -210,6 +212,9 @@ export class Handlers extends Construct {
           payloads.arnForObjects(`${MAIL_PREFIX}*`),
           'SES names each stored mail after its message id, known only when mail arrives; GetObject only, on the mail/ prefix of this bucket.',
         );
+        return;
+      case 'tool-servers':
+        // Met at bundling (the MCP client, or none): see HandlerFunction's reachesToolServers.
         return;
       case 'dead-letters': {
         const stack = Stack.of(fn);

@@ -48,6 +48,7 @@ export class ToolFunctions extends Construct {
         timeout: Duration.seconds(30),
         environment: props.environment,
         logRetention: props.logRetention,
+        reachesToolServers: tool.server !== undefined,
       }).function;
       grantThreadTable(props.threads, fn, { write: true, listing: false });
       grantThreadPayloads(props.payloads, fn, 'readWrite');

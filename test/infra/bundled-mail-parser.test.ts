@@ -66,7 +66,7 @@ const parseInProcess = async (files: readonly string[]): Promise<unknown[]> => {
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'threadline-bundled-mail-'));
   const result = await build({
-    ...esbuildOptions(),
+    ...esbuildOptions(false),
     entryPoints: { index: join(PROJECT_ROOT, 'lib/adapters/mime-mail.ts') },
     outdir: directory,
     absWorkingDir: PROJECT_ROOT,
