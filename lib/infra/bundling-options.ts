@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
 const require = createRequire(import.meta.url);
@@ -20,12 +21,21 @@ export const BUNDLING = {
    * CJK codepages) are a third smaller this way. Lambda reads code as UTF-8.
    */
   charset: 'utf8',
-  /**
-   * One copy of libmime, not two: mailparser imports its ESM build and @zone-eu/mailsplit requires
-   * its CommonJS build, and each carries its own MIME type and charset tables. Both builds are the
-   * same code; the CommonJS one serves both.
-   */
-  alias: { libmime: require.resolve('libmime') },
+  alias: {
+    /**
+     * One copy of libmime, not two: mailparser imports its ESM build and @zone-eu/mailsplit
+     * requires its CommonJS build, and each carries its own MIME type and charset tables. Both
+     * builds are the same code; the CommonJS one serves both.
+     */
+    libmime: require.resolve('libmime'),
+    /**
+     * The SDK clients' credentials from the variables Lambda sets, not the SDK's whole provider
+     * chain: see lambdas/environment-credentials.ts.
+     */
+    '@aws-sdk/credential-provider-node': fileURLToPath(
+      new URL('../../lambdas/environment-credentials.ts', import.meta.url),
+    ),
+  },
   /** CommonJS dependencies that call require() need it inside an ESM bundle. */
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
 } as const;
