@@ -34,7 +34,9 @@ export const createHandler = (deps: IngestHandlerDeps) => {
     logger.appendKeys({ threadId: message.threadId });
     try {
       const outcome = await ingestMessage(message, deps.service);
-      logger.info('message ingested', { messageId: record.messageId, key: message.key, ...outcome });
+      const fields = { messageId: record.messageId, key: message.key, ...outcome };
+      if (outcome.action === 'refused') logger.warn('start refused', fields);
+      else logger.info('message ingested', fields);
       metrics?.addMetric(`ingress_${outcome.action}`, 'Count', 1);
     } finally {
       logger.removeKeys(['threadId']);

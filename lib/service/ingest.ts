@@ -21,12 +21,24 @@ export type IngestAction =
   /** The thread is cancelled: the message is kept, nothing runs. */
   | 'ignored';
 
-export interface IngestOutcome {
+export type IngestOutcome = IngestedOutcome | RefusedStart;
+
+export interface IngestedOutcome {
   action: IngestAction;
   /** The seq of the message in its thread. */
   seq: number;
   /** Why an answer did not resume a wait, when it did not. */
   detail?: string;
+}
+
+/**
+ * A start whose thread id another start took first, for another agent: two clients named the same
+ * `threadId` at once, and the API found no thread for either. The thread stays the first start's;
+ * this message is not appended to a thread of an agent it did not ask for.
+ */
+export interface RefusedStart {
+  action: 'refused';
+  detail: string;
 }
 
 /**
@@ -43,6 +55,15 @@ export const ingestMessage = async (message: IngressMessage, deps: ServiceDeps):
       await deps.store.create({ threadId, agent: message.agent, at: deps.clock.now() });
     } catch (error) {
       if (!(error instanceof ThreadExistsError)) throw error;
+      // A redelivered start finds the thread it made; a start of the same agent that lost the race
+      // joins the thread as a message, as POST /threads/{id}/messages would.
+      const { agent } = await deps.store.load(threadId);
+      if (agent !== message.agent) {
+        return {
+          action: 'refused',
+          detail: `thread ${threadId} was started for agent ${agent} first; this start names agent ${message.agent}`,
+        };
+      }
     }
   }
   const [stored] = await deps.store.append(threadId, [userMessage(message, deps)]);

@@ -45,6 +45,32 @@ describe('ingestMessage', () => {
     expect(orchestrator.calls.map((call) => call.method)).toEqual(['startTurn', 'startTurn']);
   });
 
+  it('lets a second start of the same thread id for the same agent join it as a message', async () => {
+    const { deps, store } = createHarness();
+    await ingestMessage(start('Refund INV-1001'), deps);
+
+    const outcome = await ingestMessage(start('Refund INV-1002', 'key-2'), deps);
+
+    expect(outcome).toEqual({ action: 'appended', seq: 2 });
+    expect((await store.load('th-1')).events.map((event) => event.key)).toEqual(['key-1', 'key-2']);
+  });
+
+  it('keeps a second start for another agent out of a thread the first start made', async () => {
+    const { deps, store, orchestrator } = createHarness();
+    await ingestMessage(start('Refund INV-1001'), deps);
+
+    const outcome = await ingestMessage({ ...start('Plan the refunds', 'key-2'), agent: 'manager' }, deps);
+
+    expect(outcome).toEqual({
+      action: 'refused',
+      detail: 'thread th-1 was started for agent refunds first; this start names agent manager',
+    });
+    const thread = await store.load('th-1');
+    expect(thread.agent).toBe('refunds');
+    expect(thread.events.map((event) => event.key)).toEqual(['key-1']);
+    expect(orchestrator.calls).toHaveLength(1);
+  });
+
   it('refuses a start for an agent this deployment does not run', async () => {
     const { deps } = createHarness();
 
