@@ -1,16 +1,20 @@
 import type { Event } from './events.ts';
+import { isInterruptedStepRepair } from './interrupted-step.ts';
 import { nextOf } from './next.ts';
 import { deriveThreadState } from './thread-state.ts';
 
 /**
  * One place in a recorded thread where the reducer took a step: the events before `start` are
  * what it was given, the events `start..end` what it wrote. `open` says the recording stops
- * before the step decided what runs next (the thread needed the model again).
+ * before the step decided what runs next (the thread needed the model again). `interrupted` says
+ * the step was cut off after its model step: the next step repaired it, so the recording holds
+ * the model's decision but not what the step made of it.
  */
 export interface ReplayPoint {
   start: number;
   end: number;
   open: boolean;
+  interrupted: boolean;
 }
 
 /** Escalations `step()` itself writes: its limits, and a reply a guardrail blocked. */
@@ -57,7 +61,8 @@ export const findReplayPoints = (events: readonly Event[]): ReplayPoint[] => {
       end += isModelStepWithFollowUp(events, end) ? 2 : 1;
       decided = nextOf(deriveThreadState(events.slice(0, end))) !== undefined;
     }
-    points.push({ start: index, end, open: !decided });
+    const interrupted = events[end - 1]?.type === 'model-step' && isInterruptedStepRepair(events[end]);
+    points.push({ start: index, end, open: !decided || interrupted, interrupted });
     index = end;
   }
   return points;

@@ -127,8 +127,20 @@ const replayPoint = async (
     produced = produced.filter((event) => !isEndOfRecording(event, produced));
     next = undefined;
   }
+  // An interrupted step lost what it made of the model's call. The repair shows the call could not
+  // run at once then (it waited for a person, or was refused), so that much is compared.
+  const runsAtOnce = point.interrupted && next?.kind === 'tool';
+  if (point.interrupted) {
+    produced = produced.slice(0, produced.findLastIndex((event) => event.type === 'model-step') + 1);
+    next = undefined;
+  }
   const replayed = outcomeOf(produced, next);
   const differences = describeOutcomeDifferences(recorded, replayed);
+  if (runsAtOnce) {
+    differences.push(
+      'next: recorded a call that could not run at once (its step was interrupted), now it runs',
+    );
+  }
 
   let requestsCompared = true;
   const requestChanges: string[] = [];

@@ -2,6 +2,7 @@ import { ModelError } from '../adapters/model-error.ts';
 import type { Agent } from '../core/agent.ts';
 import { ThreadConflictError } from '../core/errors.ts';
 import type { Event, NewEvent, Thread } from '../core/events.ts';
+import { interruptedStepRepair } from '../core/interrupted-step.ts';
 import { type Next, nextOf } from '../core/next.ts';
 import type { Model } from '../core/ports.ts';
 import { approvalReasonForCall } from '../core/rule-of-two.ts';
@@ -79,17 +80,7 @@ const repairInterruptedStep = async (
 ): Promise<Thread> => {
   const call = deriveThreadState(thread.events).pendingCall;
   if (!call || isRoutable(thread.events, agent, call)) return thread;
-  const repair: NewEvent = {
-    id: deps.ids.next('ev'),
-    at: deps.clock.now(),
-    key: `result:${call.callId}`,
-    type: 'tool-error',
-    data: {
-      callId: call.callId,
-      tool: call.tool,
-      message: 'this step was interrupted before it was recorded in full: take it again',
-    },
-  };
+  const repair = interruptedStepRepair(call, { id: deps.ids.next('ev'), at: deps.clock.now() });
   const stored = await deps.store.append(thread.id, [repair]);
   return { ...thread, events: [...thread.events, ...stored] };
 };

@@ -19,7 +19,7 @@ describe('finding the steps the reducer took in a recording', () => {
       .result(TERRI)
       .build();
 
-    expect(findReplayPoints(thread.events)).toEqual([{ start: 1, end: 4, open: false }]);
+    expect(findReplayPoints(thread.events)).toEqual([{ start: 1, end: 4, open: false, interrupted: false }]);
   });
 
   it('leaves out what a tool, a person or the outside wrote', () => {
@@ -37,8 +37,8 @@ describe('finding the steps the reducer took in a recording', () => {
       .build();
 
     expect(findReplayPoints(thread.events)).toEqual([
-      { start: 1, end: 2, open: false },
-      { start: 4, end: 5, open: false },
+      { start: 1, end: 2, open: false, interrupted: false },
+      { start: 4, end: 5, open: false, interrupted: false },
     ]);
   });
 
@@ -49,7 +49,7 @@ describe('finding the steps the reducer took in a recording', () => {
       .error('invalid arguments: name: expected string, received undefined')
       .build();
 
-    expect(findReplayPoints(thread.events)).toEqual([{ start: 1, end: 3, open: true }]);
+    expect(findReplayPoints(thread.events)).toEqual([{ start: 1, end: 3, open: true, interrupted: false }]);
   });
 });
 
