@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Model, ModelReply, ModelRequest } from '../core/ports.ts';
 import { ModelReplySchema } from '../core/ports.ts';
+import { usageOf } from '../core/pricing.ts';
 import { describeIssues } from '../core/tools.ts';
 import { ModelError } from './model-error.ts';
 import {
@@ -116,7 +117,14 @@ export class BedrockModel implements Model {
       ...(toolUse?.input === undefined ? {} : { argsJson: JSON.stringify(toolUse.input) }),
       ...(texts.length > 0 ? { text: texts.join('\n') } : {}),
       stopReason: mapStopReason(output.stopReason),
-      usage: { inputTokens: output.usage?.inputTokens ?? 0, outputTokens: output.usage?.outputTokens ?? 0 },
+      // Bedrock counts cache reads and writes apart from `inputTokens`; threadline's input is all of them.
+      usage: usageOf(
+        (output.usage?.inputTokens ?? 0) +
+          (output.usage?.cacheReadInputTokens ?? 0) +
+          (output.usage?.cacheWriteInputTokens ?? 0),
+        output.usage?.outputTokens ?? 0,
+        output.usage?.cacheReadInputTokens ?? 0,
+      ),
       model: this.id,
     });
     if (!reply.success) {

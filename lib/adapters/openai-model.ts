@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { JsonValueSchema } from '../core/json.ts';
 import type { Model, ModelReply, ModelRequest } from '../core/ports.ts';
 import { ModelReplySchema } from '../core/ports.ts';
+import { usageOf } from '../core/pricing.ts';
 import { describeIssues } from '../core/tools.ts';
 import { ModelError } from './model-error.ts';
 import {
@@ -52,6 +53,8 @@ const ChatCompletionSchema = z.object({
     .object({
       prompt_tokens: z.number().int().nonnegative().nullish(),
       completion_tokens: z.number().int().nonnegative().nullish(),
+      /** OpenAI's automatic prompt cache: how many of `prompt_tokens` it read from the cache. */
+      prompt_tokens_details: z.object({ cached_tokens: z.number().int().nonnegative().nullish() }).nullish(),
     })
     .nullish(),
 });
@@ -169,10 +172,11 @@ export class OpenAICompatibleModel implements Model {
       ...(args === undefined ? {} : { argsJson: typeof args === 'string' ? args : JSON.stringify(args) }),
       ...(choice.message.content ? { text: choice.message.content } : {}),
       stopReason: mapFinishReason(choice.finish_reason, call !== undefined),
-      usage: {
-        inputTokens: completion.usage?.prompt_tokens ?? 0,
-        outputTokens: completion.usage?.completion_tokens ?? 0,
-      },
+      usage: usageOf(
+        completion.usage?.prompt_tokens ?? 0,
+        completion.usage?.completion_tokens ?? 0,
+        completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      ),
       model: this.id,
     });
     if (!reply.success) {

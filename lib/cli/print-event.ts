@@ -19,7 +19,8 @@ export const describeEvent = (event: Event): string => {
       return `${head} ${oneLine(event.data.text)}`;
     case 'model-step': {
       const { tool, usage, costUsd, model } = event.data;
-      const cost = `${usage.inputTokens} in / ${usage.outputTokens} out, $${costUsd.toFixed(5)}, ${model}`;
+      const cached = usage.cachedInputTokens ? ` (${usage.cachedInputTokens} cached)` : '';
+      const cost = `${usage.inputTokens} in${cached} / ${usage.outputTokens} out, $${costUsd.toFixed(5)}, ${model}`;
       return `${head} ${tool || '(no tool)'} ${args(event.data.args)}  [${cost}]`;
     }
     case 'tool-result': {

@@ -6,9 +6,12 @@ import { JsonObjectSchema, JsonValueSchema } from './json.ts';
  * status, error streak, step count and pending approval are all derived from this list.
  */
 
-const UsageSchema = z.object({
+export const UsageSchema = z.object({
+  /** Every token of the request, the cached ones included. */
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
+  /** Of `inputTokens`, those the provider read from its prompt cache, which it bills for less. */
+  cachedInputTokens: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Event, NewEvent, Thread } from './events.ts';
+import { type Event, type NewEvent, type Thread, UsageSchema } from './events.ts';
 import type { JsonObject } from './json.ts';
 import type { ThreadStatus } from './thread-state.ts';
 
@@ -45,10 +45,7 @@ export const ModelReplySchema = z.object({
     'guardrail_intervened',
     'other',
   ]),
-  usage: z.object({
-    inputTokens: z.number().int().nonnegative(),
-    outputTokens: z.number().int().nonnegative(),
-  }),
+  usage: UsageSchema,
   model: z.string(),
 });
 export type ModelReply = z.infer<typeof ModelReplySchema>;

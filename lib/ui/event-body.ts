@@ -29,7 +29,7 @@ const modelStep = (event: EventOf<'model-step'>): SafeHtml => {
           ? html`Ends the turn (<strong>${tool}</strong>):`
           : html`Chose <strong>${tool}</strong> with:`;
   return html`<p>${chose}</p>${valueBlock(args)}
-<p class="muted">${formatCount(usage.inputTokens)} in / ${formatCount(usage.outputTokens)} out tokens · ${formatUsd(costUsd)} · model ${model}</p>`;
+<p class="muted">${formatCount(usage.inputTokens)} in${usage.cachedInputTokens ? ` (${formatCount(usage.cachedInputTokens)} cached)` : ''} / ${formatCount(usage.outputTokens)} out tokens · ${formatUsd(costUsd)} · model ${model}</p>`;
 };
 
 const approvalDecision = (event: EventOf<'approval-decision'>): SafeHtml => {

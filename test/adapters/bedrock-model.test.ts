@@ -171,6 +171,22 @@ describe('BedrockModel reply', () => {
     });
   });
 
+  it('counts cache reads and writes, which Bedrock reports apart, as input, and names the reads', async () => {
+    bedrock.on(ConverseCommand).resolves(
+      converseOutput([lookupAcme], 'tool_use', {
+        inputTokens: 12,
+        outputTokens: 41,
+        totalTokens: 2053,
+        cacheReadInputTokens: 1800,
+        cacheWriteInputTokens: 200,
+      }),
+    );
+
+    const reply = await new BedrockModel({ modelId: MODEL_ID, client }).next(request);
+
+    expect(reply.usage).toEqual({ inputTokens: 2012, outputTokens: 41, cachedInputTokens: 1800 });
+  });
+
   it('counts missing usage as zero tokens', async () => {
     bedrock.on(ConverseCommand).resolves({
       $metadata: {},

@@ -181,6 +181,22 @@ describe('OpenAICompatibleModel reply', () => {
     expect(reply.stopReason).toBe('tool_use');
   });
 
+  it('reads how many prompt tokens came from OpenAI’s prompt cache', async () => {
+    server.respond({
+      body: chatCompletion(lookupAcme, 'tool_calls', {
+        prompt_tokens: 2006,
+        completion_tokens: 300,
+        total_tokens: 2306,
+        prompt_tokens_details: { cached_tokens: 1920, audio_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0 },
+      }),
+    });
+
+    const reply = await new OpenAICompatibleModel({ baseUrl: server.baseUrl, model: 'gpt-4o' }).next(request);
+
+    expect(reply.usage).toEqual({ inputTokens: 2006, outputTokens: 300, cachedInputTokens: 1920 });
+  });
+
   it('counts missing usage as zero tokens', async () => {
     server.respond({ body: chatCompletion(lookupAcme, 'tool_calls', null) });
 

@@ -73,7 +73,7 @@ export const chatCompletion = (
   message: Record<string, unknown>,
   finishReason: string | null = 'tool_calls',
   /** null leaves `usage` out, as some servers do. */
-  usage: Record<string, number> | null = { prompt_tokens: 812, completion_tokens: 41, total_tokens: 853 },
+  usage: Record<string, unknown> | null = { prompt_tokens: 812, completion_tokens: 41, total_tokens: 853 },
 ) => ({
   id: 'chatcmpl-9x',
   object: 'chat.completion',
