@@ -45,10 +45,11 @@ export const measureFloors = async (outdir: string, imports: number): Promise<Fl
   // node_modules folder above it, here the project's own.
   await symlink(join(PROJECT_ROOT, 'node_modules'), join(outdir, 'node_modules'), 'dir');
   const rows: FloorRow[] = [];
+  const stack = esbuildOptions(false);
   for (const [index, floor] of FLOORS.entries()) {
     const options: BuildOptions = {
-      ...esbuildOptions(false),
-      ...('sdkExternal' in floor ? { external: ['@aws-sdk/*', '@smithy/*'] } : {}),
+      ...stack,
+      ...('sdkExternal' in floor ? { external: [...(stack.external ?? []), '@aws-sdk/*', '@smithy/*'] } : {}),
       entryPoints: { index: join(PROJECT_ROOT, floor.entry) },
       outdir: join(outdir, `floor-${index}`),
       absWorkingDir: PROJECT_ROOT,

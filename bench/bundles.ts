@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { esbuildOptions } from '../lib/infra/bundling-options.ts';
+import { esbuildOptions, LAZY_PIECES } from '../lib/infra/bundling-options.ts';
 import { METADATA, PROJECT_ROOT } from '../lib/infra/handler-function.ts';
 import { buildThreadlineApp, STACK_NAME } from '../lib/infra/synthesize.ts';
 import { devContext } from '../lib/local/dev-context.ts';
@@ -25,6 +25,13 @@ interface SynthesizedFunction {
   /** Its bundle carries the MCP client. */
   reachesToolServers: boolean;
 }
+
+/** The lazy pieces synth wrote beside a bundle: loaded on first use, not at a cold start. */
+const piecesKb = async (bundle: string): Promise<number> => {
+  let total = 0;
+  for (const piece of Object.values(LAZY_PIECES)) total += await sizeKb(join(dirname(bundle), piece.file));
+  return Math.round(total * 10) / 10;
+};
 
 /** Synthesizes the stack with bundling on, as `cdk synth` does, and finds each function's asset. */
 const synthesizedFunctions = async (outdir: string): Promise<SynthesizedFunction[]> => {
@@ -81,6 +88,7 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
         function: fn.name,
         entry: fn.entry,
         sizeKb: await sizeKb(fn.bundle),
+        firstUseKb: await piecesKb(fn.bundle),
         targetKb: target,
         coldImportMedianMs: imported.medianMs,
         coldImportCpuMedianMs: imported.cpuMedianMs,
@@ -101,7 +109,7 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
       targets: { sizeKb: 300, inboundEmailSizeKb: 900, importMs: 100 },
     };
     const markdown = [
-      `Every function of the stack, its bundle read from the assets \`cdk synth\` wrote (\`HandlerFunction\` with lib/infra/bundling-options.ts: ESM, node24, minified, UTF-8 text, one copy of libmime, AWS SDK bundled, createRequire banner). Import time: \`await import(bundle)\` in a fresh \`node\` process, median of ${imports}, placeholder environment; the CPU time (user + system) of the same imports is beside it, as wall time on a shared machine also counts the other processes. Each handler imports only the clients it calls (\`lambdas/base.ts\` plus the pieces it names), and the S3 client of the thread store's payload store only when a body is over 64 KB (it stays in the one-file bundle, but is not evaluated at import). The MCP client is bundled only into a function that reaches a server an agent names (\`lambdas/tool-servers-piece.ts\`); the example agents name none, so no function here carries it.`,
+      `Every function of the stack, its bundle read from the assets \`cdk synth\` wrote (\`HandlerFunction\` with lib/infra/bundling-options.ts: ESM, node24, minified, UTF-8 text, one copy of libmime, AWS SDK bundled, createRequire banner). Import time: \`await import(bundle)\` in a fresh \`node\` process, median of ${imports}, placeholder environment; the CPU time (user + system) of the same imports is beside it, as wall time on a shared machine also counts the other processes. Each handler imports only the clients it calls (\`lambdas/base.ts\` plus the pieces it names), and the S3 client of the thread store's payload store only when a body is over 64 KB: it is a lazy piece, a file of its own beside the bundle (\`LAZY_PIECES\`), loaded on that first use and not at a cold start, whose size is the \`lazy pieces\` column. The MCP client is bundled only into a function that reaches a server an agent names (\`lambdas/tool-servers-piece.ts\`); the example agents name none, so no function here carries it.`,
       '',
       table(
         [
@@ -109,6 +117,7 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
           'entry',
           'size KB',
           'size target',
+          'lazy pieces KB',
           'cold import ms (CPU ms)',
           'import target ≤ 100 ms',
           'heaviest inputs (KB)',
@@ -118,6 +127,7 @@ export const runBundles = async (options: BenchOptions): Promise<Section> => {
           row.entry,
           row.sizeKb,
           verdict(row.sizeKb, row.targetKb, ' KB'),
+          row.firstUseKb,
           row.coldImportMedianMs === undefined
             ? (row.importFailure ?? '')
             : `${row.coldImportMedianMs} (${row.coldImportCpuMedianMs})`,

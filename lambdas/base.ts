@@ -18,7 +18,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * What every function runs on: its environment, the threads table (DynamoDB, with large bodies in
- * S3, whose client is imported only when a body is that large: `s3-piece.ts`), the agents, the
+ * S3, whose client is imported only when a body is that large: `#s3-piece`), the agents, the
  * clock and ids. Nothing is made until it is used, so a function lacking a
  * setting it never uses runs, and one lacking a setting it does use fails naming it. The other
  * pieces (the loop, people, the model, the queue) live in their own modules, which only the
@@ -42,9 +42,7 @@ export const createBase = (telemetry: Telemetry, env: Env = process.env): Base =
   const dynamo = once(() => new DynamoDBClient({}));
   const store = once(() => {
     const bucket = required(config(), 'PAYLOAD_BUCKET_NAME');
-    const payloads = new DeferredPayloadStore(async () =>
-      (await import('./s3-piece.ts')).s3PayloadStore(bucket),
-    );
+    const payloads = new DeferredPayloadStore(async () => (await import('#s3-piece')).s3PayloadStore(bucket));
     return new DynamoThreadStore({ tableName: config().THREAD_TABLE_NAME, payloads, client: dynamo() });
   });
   const agents = once(() =>

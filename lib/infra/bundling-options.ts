@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
@@ -56,6 +57,64 @@ export const bundleDefines = (reachesToolServers: boolean): Record<string, strin
   reachesToolServers ? {} : { 'process.env.THREADLINE_BUNDLED_WITHOUT_TOOL_SERVERS': JSON.stringify('true') };
 
 /**
+ * Pieces a function imports only when it first needs one, each bundled into a file of its own
+ * beside the function's `index.mjs`, not into it. NodejsFunction writes one `--outfile`, so
+ * esbuild cannot split chunks off, and a module it inlines for a dynamic import loses tree
+ * shaking with all it imports: the S3 client came with every S3 command and the XML protocol,
+ * about 200 KB that a cold start parsed and hardly any invocation used (bench section 4). The
+ * sources import a piece by the project's import map (package.json `imports`, which names the
+ * same entries: `test/infra/lazy-pieces.test.ts`); the bundle leaves that import as it is, and
+ * a package.json beside it maps the name to the piece's file.
+ */
+export const LAZY_PIECES: Readonly<Record<string, { entry: string; file: string }>> = {
+  '#s3-piece': { entry: 'lambdas/s3-piece.ts', file: 's3-piece.mjs' },
+};
+
+/** The package.json written beside a function's bundle: where its lazy pieces are. */
+export const assetPackageJson = (): { imports: Record<string, string> } => ({
+  imports: Object.fromEntries(Object.entries(LAZY_PIECES).map(([name, piece]) => [name, `./${piece.file}`])),
+});
+
+const ESBUILD = require.resolve('esbuild/bin/esbuild');
+
+/** One word for `bash -c`, whatever it holds. */
+const quoted = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/** The commands that write the lazy pieces and their package.json into a function's asset. */
+export const lazyPieceCommands = (inputDir: string, outputDir: string): string[] => [
+  ...Object.values(LAZY_PIECES).map((piece) =>
+    [
+      ESBUILD,
+      join(inputDir, piece.entry),
+      '--bundle',
+      '--platform=node',
+      `--format=${BUNDLING.format}`,
+      `--target=${BUNDLING.target}`,
+      '--minify',
+      '--sourcemap',
+      `--main-fields=${BUNDLING.mainFields.join(',')}`,
+      `--charset=${BUNDLING.charset}`,
+      ...Object.entries(BUNDLING.alias).map(([from, to]) => `--alias:${from}=${to}`),
+      `--banner:js=${BUNDLING.banner}`,
+      ...Object.keys(LAZY_PIECES).map((name) => `--external:${name}`),
+      '--log-level=warning',
+      `--outfile=${join(outputDir, piece.file)}`,
+    ]
+      .map(quoted)
+      .join(' '),
+  ),
+  [
+    process.execPath,
+    '-e',
+    "require('node:fs').writeFileSync(process.argv[1], process.argv[2])",
+    join(outputDir, 'package.json'),
+    JSON.stringify(assetPackageJson()),
+  ]
+    .map(quoted)
+    .join(' '),
+];
+
+/**
  * The same settings as esbuild's own options, as NodejsFunction turns them into its command line
  * (`--bundle --platform=node --outfile=index.mjs …`), for building a function's bundle outside
  * synth: the bundle benchmark's analysis and the bundle tests.
@@ -72,6 +131,6 @@ export const esbuildOptions = (reachesToolServers: boolean): BuildOptions => ({
   alias: { ...BUNDLING.alias },
   banner: { js: BUNDLING.banner },
   define: bundleDefines(reachesToolServers),
-  external: BUNDLE_AWS_SDK ? [] : ['@aws-sdk/*', '@smithy/*'],
+  external: [...(BUNDLE_AWS_SDK ? [] : ['@aws-sdk/*', '@smithy/*']), ...Object.keys(LAZY_PIECES)],
   outExtension: { '.js': '.mjs' },
 });

@@ -6,7 +6,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_AWS_SDK, BUNDLING, bundleDefines } from './bundling-options.ts';
+import {
+  BUNDLE_AWS_SDK,
+  BUNDLING,
+  bundleDefines,
+  LAZY_PIECES,
+  lazyPieceCommands,
+} from './bundling-options.ts';
 import { ENV } from './environment.ts';
 import { acknowledgeServiceWideActions } from './nag.ts';
 
@@ -91,6 +97,12 @@ export class HandlerFunction extends Construct {
         bundleAwsSDK: BUNDLE_AWS_SDK,
         banner: BUNDLING.banner,
         define: bundleDefines(props.reachesToolServers === true),
+        externalModules: Object.keys(LAZY_PIECES),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: lazyPieceCommands,
+        },
       },
     });
     const resource = this.function.node.defaultChild;
