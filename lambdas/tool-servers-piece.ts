@@ -13,7 +13,7 @@ import { once, onceAsync } from './lazy.ts';
  * (the local stack, the CLI, tests) the variable is unset and the client is there.
  */
 export const mcpToolServers: () => ToolServers | undefined = once(() => {
-  // The test must stay this literal expression: esbuild's define replaces exactly it.
+  // This condition must name the variable literally: esbuild's define replaces exactly this expression.
   if (process.env.THREADLINE_BUNDLED_WITHOUT_TOOL_SERVERS !== 'true') {
     const client = onceAsync(async (): Promise<ToolServers> => {
       const { McpToolServers } = await import('../lib/adapters/mcp-tool-servers.ts');

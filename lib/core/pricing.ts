@@ -11,8 +11,8 @@ export interface Price {
 /**
  * Public list prices (on-demand, US regions, checked 2026-11) keyed by model id, with the price of
  * a cache read where it is known: a tenth of the input price for Anthropic's models, OpenAI's own
- * figure for its automatic prompt cache. A Bedrock
- * cross-region inference profile (`us.`, `eu.`, `global.` …) prices as its base model.
+ * figure for its automatic prompt cache. A Bedrock cross-region inference profile (`us.`, `eu.`,
+ * `global.` …) prices as its base model.
  */
 export const PRICES: Readonly<Record<string, Price>> = {
   demo: { input: 0, output: 0 },
