@@ -155,7 +155,11 @@ const answerArb: fc.Arbitrary<Answer> = fc.oneof(
   },
 );
 
-const isTransient = (status: number): boolean => status === 429 || status >= 500;
+/**
+ * Node's fetch answers a 407 (proxy authentication) with a network error, never a response: the
+ * adapter sees a server it could not reach, which it retries like a 5xx.
+ */
+const isTransient = (status: number): boolean => status === 429 || status === 407 || status >= 500;
 
 describe('the OpenAI-compatible adapter under arbitrary answers from a real HTTP server', () => {
   it(
