@@ -9,6 +9,7 @@ import { devContext } from '../lib/local/dev-context.ts';
 import { floorsTable, measureFloors } from './bundle-floors.ts';
 import { coldImports, heaviest, sizeKb } from './bundle-measure.ts';
 import { type BenchOptions, type Section, table, verdict } from './section.ts';
+import { round } from './stats.ts';
 
 /** The esbuild options `HandlerFunction` gives NodejsFunction (lib/infra/bundling-options.ts). */
 export const stackOptions = (reachesToolServers: boolean): BuildOptions => ({
@@ -30,7 +31,7 @@ interface SynthesizedFunction {
 const piecesKb = async (bundle: string): Promise<number> => {
   let total = 0;
   for (const piece of Object.values(LAZY_PIECES)) total += await sizeKb(join(dirname(bundle), piece.file));
-  return Math.round(total * 10) / 10;
+  return round(total, 1);
 };
 
 /** Synthesizes the stack with bundling on, as `cdk synth` does, and finds each function's asset. */

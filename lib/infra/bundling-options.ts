@@ -75,44 +75,39 @@ export const assetPackageJson = (): { imports: Record<string, string> } => ({
   imports: Object.fromEntries(Object.entries(LAZY_PIECES).map(([name, piece]) => [name, `./${piece.file}`])),
 });
 
-const ESBUILD = require.resolve('esbuild/bin/esbuild');
+const ESBUILD = require.resolve('esbuild');
 
 /** One word for `bash -c`, whatever it holds. */
 const quoted = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
 
-/** The commands that write the lazy pieces and their package.json into a function's asset. */
-export const lazyPieceCommands = (inputDir: string, outputDir: string): string[] => [
-  ...Object.values(LAZY_PIECES).map((piece) =>
-    [
-      ESBUILD,
-      join(inputDir, piece.entry),
-      '--bundle',
-      '--platform=node',
-      `--format=${BUNDLING.format}`,
-      `--target=${BUNDLING.target}`,
-      '--minify',
-      '--sourcemap',
-      `--main-fields=${BUNDLING.mainFields.join(',')}`,
-      `--charset=${BUNDLING.charset}`,
-      ...Object.entries(BUNDLING.alias).map(([from, to]) => `--alias:${from}=${to}`),
-      `--banner:js=${BUNDLING.banner}`,
-      ...Object.keys(LAZY_PIECES).map((name) => `--external:${name}`),
-      '--log-level=warning',
-      `--outfile=${join(outputDir, piece.file)}`,
-    ]
-      .map(quoted)
-      .join(' '),
-  ),
-  [
+/**
+ * The command that writes the lazy pieces and their package.json into a function's asset: one
+ * `node` process that builds each piece with esbuild's own API and {@link esbuildOptions}, the
+ * settings the bundle analysis builds with too.
+ */
+export const lazyPieceCommands = (inputDir: string, outputDir: string): string[] => {
+  const builds = Object.values(LAZY_PIECES).map((piece) => ({
+    ...esbuildOptions(false),
+    entryPoints: [join(inputDir, piece.entry)],
+    outfile: join(outputDir, piece.file),
+    logLevel: 'warning',
+  }));
+  const script = [
+    'const [esbuild, builds, manifest, packageJson] = process.argv.slice(1);',
+    'for (const build of JSON.parse(builds)) require(esbuild).buildSync(build);',
+    "require('node:fs').writeFileSync(manifest, packageJson);",
+  ].join(' ');
+  const words = [
     process.execPath,
     '-e',
-    "require('node:fs').writeFileSync(process.argv[1], process.argv[2])",
+    script,
+    ESBUILD,
+    JSON.stringify(builds),
     join(outputDir, 'package.json'),
     JSON.stringify(assetPackageJson()),
-  ]
-    .map(quoted)
-    .join(' '),
-];
+  ];
+  return [words.map(quoted).join(' ')];
+};
 
 /**
  * The same settings as esbuild's own options, as NodejsFunction turns them into its command line
